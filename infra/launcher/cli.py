@@ -1,0 +1,65 @@
+"""`greenchain up` runs the whole system on embedded defaults; `greenchain jars` only fetches Kafka."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+
+from launcher.kafka import ensure_jars
+from launcher.paths import RUN_DIR, ProcessFailed, say
+from launcher.stack import Ports, Stack, StackConfig, describe
+
+
+def _up(args: argparse.Namespace) -> int:
+    ports = Ports(gateway=args.port, supplier=args.port + 1, scoring=args.port + 2)
+    config = StackConfig(
+        run_dir=RUN_DIR,
+        ports=ports,
+        # Development defaults: webhooks may go to http:// receivers on this machine.
+        gateway_env={
+            "WEBHOOK_ALLOW_HTTP": "true",
+            "WEBHOOK_ALLOWED_NETWORKS": json.dumps(["127.0.0.0/8", "::1/128"]),
+            "WEBHOOK_ANY_PORT": "true",
+        },
+    )
+    stack = Stack(config)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        stack.start()
+        print(describe(stack), flush=True)
+        while not (dead := stack.dead_processes()):
+            time.sleep(1)
+        say(f"{', '.join(dead)} stopped unexpectedly; see {stack.logs_dir}. Stopping everything.")
+        return 1
+    except KeyboardInterrupt:
+        say("stopping...")
+        return 0
+    except ProcessFailed as error:
+        say(str(error))
+        return 1
+    finally:
+        # A second Ctrl-C must not cut the shutdown short and leave servers behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stack.stop()
+        say("stopped.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="greenchain", description="Run greenchain locally")
+    commands = parser.add_subparsers(dest="command", required=True)
+    up = commands.add_parser("up", help="start Kafka, PostgreSQL and every service; Ctrl-C stops all")
+    up.add_argument("--port", type=int, default=8000, help="gateway port; supplier and scoring take the next two")
+    commands.add_parser("jars", help="fetch the Kafka broker's jars into .cache (done by `up` when needed)")
+    args = parser.parse_args(argv)
+    if args.command == "jars":
+        ensure_jars()
+        sys.exit(0)
+    sys.exit(_up(args))
+
+
+if __name__ == "__main__":
+    main()

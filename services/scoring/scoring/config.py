@@ -1,0 +1,7 @@
+"""Scoring service settings."""
+
+from shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    service_name: str = "scoring"

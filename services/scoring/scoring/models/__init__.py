@@ -1,0 +1,1 @@
+"""Criteria model data files (``<version>.yaml``), read through importlib.resources."""

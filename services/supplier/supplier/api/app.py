@@ -1,0 +1,40 @@
+"""The supplier service's internal API (run: uvicorn --factory supplier.api.app:create_app)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+
+from shared.api import configure_app, require_internal_token
+from shared.db import check_database, make_engine
+from shared.kafka import KafkaProbe
+from shared.logging import configure_logging
+from supplier.api.routes import suppliers
+from supplier.config import Settings
+from supplier.domain.errors import SupplierAlreadyExists, SupplierNotFound
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()  # type: ignore[call-arg]  # read from the environment at start-up
+    kafka_probe = KafkaProbe(settings.kafka_bootstrap_servers)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.service_name, settings.log_level)
+        app.state.engine = make_engine(str(settings.database_url))
+        app.state.internal_token = settings.internal_token.get_secret_value()
+        yield
+        kafka_probe.close()
+        app.state.engine.dispose()
+
+    app = FastAPI(title="greenchain supplier (internal)", version="1", lifespan=lifespan)
+    configure_app(
+        app,
+        max_body_bytes=settings.max_body_bytes,
+        checks={"database": lambda: check_database(app.state.engine), "kafka": kafka_probe},
+        domain_errors={SupplierNotFound: (404, "Supplier not found"), SupplierAlreadyExists: (409, "Supplier exists")},
+    )
+    app.include_router(suppliers.router, dependencies=[Depends(require_internal_token)])
+    return app

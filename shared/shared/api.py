@@ -1,0 +1,35 @@
+"""What every service's FastAPI app has: problem+json errors, a body limit, observability,
+and the internal service credential on every route but the operational ones."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from shared.observability import ReadinessCheck, install_observability
+from shared.problems import BodySizeLimit, Problem, install_problem_handlers
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def require_internal_token(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> None:
+    """Internal services answer only callers holding the service credential."""
+    expected: str = request.app.state.internal_token
+    if credentials is None or not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
+        raise Problem(401, "Unauthorized", "This internal service needs the service credential.",
+                      )  # fmt: skip
+
+
+def configure_app(
+    app: FastAPI, *, max_body_bytes: int, checks: dict[str, ReadinessCheck],
+    domain_errors: Mapping[type[Exception], tuple[int, str]] | None = None,
+) -> None:  # fmt: skip
+    install_problem_handlers(app, domain_errors)
+    install_observability(app, checks)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)

@@ -1,0 +1,130 @@
+"""RFC 9457 problem+json for every error a service answers, in one place.
+
+Routes raise domain errors; `install_problem_handlers` maps them. Nothing reaches the client as
+a stack trace: an unexpected error is logged with the correlation id and answered as a 500 problem.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.logging import current_correlation_id
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger(__name__)
+
+
+class Problem(Exception):
+    """An error answered as problem+json: raise it (or a mapped domain error) from anywhere."""
+
+    def __init__(
+        self, status: int, title: str, detail: str | None = None, *,
+        headers: Mapping[str, str] | None = None, **extensions: Any,
+    ) -> None:  # fmt: skip
+        super().__init__(detail or title)
+        self.status = status
+        self.headers = headers
+        self.title = title
+        self.detail = detail
+        self.extensions = extensions
+
+
+def problem_response(
+    status: int, title: str, detail: str | None = None, headers: Mapping[str, str] | None = None, **ext: Any
+) -> JSONResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(ext)
+    body["correlation_id"] = current_correlation_id()
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _pointer(loc: tuple[Any, ...]) -> str:
+    # ("body", "uscc") -> "#/uscc"; query and path parameters keep their source as the first segment.
+    parts = [str(p) for p in loc[1:]] if loc and loc[0] == "body" else [str(p) for p in loc]
+    return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _validation_problem(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"pointer": _pointer(tuple(e["loc"])), "detail": e["msg"]} for e in exc.errors()]
+    if any(e["type"] == "json_invalid" for e in exc.errors()):
+        return problem_response(400, "Malformed JSON", "The request body is not valid JSON.", errors=errors)
+    return problem_response(422, "Invalid request", "Some fields are missing or invalid.", errors=errors)
+
+
+def _http_problem(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Request failed")
+    return problem_response(exc.status_code, title, detail, headers=exc.headers)
+
+
+def _raised_problem(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Problem)
+    return problem_response(exc.status, exc.title, exc.detail, headers=exc.headers, **exc.extensions)
+
+
+def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return problem_response(500, "Internal error", "Something went wrong on our side; quote the correlation id.")
+
+
+def install_problem_handlers(
+    app: FastAPI, domain_errors: Mapping[type[Exception], tuple[int, str]] | None = None
+) -> None:
+    """Answer every error as problem+json; `domain_errors` maps error classes to (status, title)."""
+    app.add_exception_handler(RequestValidationError, _validation_problem)
+    app.add_exception_handler(StarletteHTTPException, _http_problem)
+    app.add_exception_handler(Problem, _raised_problem)
+    app.add_exception_handler(Exception, _unexpected)
+    for error_class, (status, title) in (domain_errors or {}).items():
+        app.add_exception_handler(error_class, _domain_handler(status, title))
+
+
+def _domain_handler(status: int, title: str) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    async def handle(_request: Request, exc: Exception) -> JSONResponse:
+        return problem_response(status, title, str(exc), **getattr(exc, "extensions", {}))
+
+    return handle
+
+
+class BodySizeLimit:
+    """Refuses bodies over `max_bytes` with 413, by Content-Length and while streaming chunked bodies."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._too_large(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise Problem(413, "Request body too large", f"The limit is {self.max_bytes} bytes.")
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(413, "Request body too large", f"The limit is {self.max_bytes} bytes.")
+        await response(scope, receive, send)
