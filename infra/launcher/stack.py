@@ -153,14 +153,19 @@ class Stack:
             )
 
     def stop_process(self, name: str, *, sig: int = signal.SIGTERM, timeout_s: float = 20) -> None:
-        process = self.processes.pop(name)
+        """Signal one process (SIGKILL to simulate a crash) and wait for it to end."""
+        process = self.processes[name]
         if process.poll() is None:
             process.send_signal(sig)
-            try:
-                process.wait(timeout=timeout_s)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        self._reap(name, timeout_s)
+
+    def _reap(self, name: str, timeout_s: float) -> None:
+        process = self.processes.pop(name)
+        try:
+            process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
     def wait_ready(self, timeout_s: float = 90) -> None:
         deadline = time.monotonic() + timeout_s
@@ -188,10 +193,11 @@ class Stack:
 
     def stop(self) -> None:
         """SIGTERM every service process (each finishes what it acknowledged), then Kafka, then PostgreSQL."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)  # all at once: they stop in parallel
         for name in list(self.processes):
-            self.processes[name].send_signal(signal.SIGTERM)
-        for name in list(self.processes):
-            self.stop_process(name)
+            self._reap(name, timeout_s=20)
         self.kafka.stop()
         self.postgres.stop()
 

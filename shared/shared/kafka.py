@@ -51,8 +51,13 @@ def make_consumer(bootstrap_servers: str, *, group_id: str, topics: list[str], *
         # A member killed without leaving holds its partitions until the session expires (default 45 s).
         "session_timeout_ms": 10_000,
         "heartbeat_interval_ms": 3_000,
+        # A group joined before the topic's metadata arrived gets no partitions until the next refresh.
+        "metadata_max_age_ms": 5_000,
     }
     consumer = KafkaConsumer(**(config | overrides))
+    for topic in topics:
+        if consumer.partitions_for_topic(topic) is None:  # also warms the metadata before joining
+            raise KafkaError(f"topic {topic} does not exist; create it from infra/topics.toml")
     consumer.subscribe(topics)
     return consumer
 

@@ -92,8 +92,13 @@ def add_to_outbox(conn: Connection, outbox: Table, event: EventContract, *, sour
 
 def mark_processed(conn: Connection, processed: Table, *, consumer: str, event_id: uuid.UUID) -> bool:
     """Record that `consumer` handled `event_id`; False when it already had (a redelivery)."""
-    statement = insert(processed).values(consumer=consumer, event_id=event_id).on_conflict_do_nothing()
-    return conn.execute(statement).rowcount == 1
+    statement = (
+        insert(processed)
+        .values(consumer=consumer, event_id=event_id)
+        .on_conflict_do_nothing()
+        .returning(processed.c.event_id)
+    )
+    return conn.execute(statement).first() is not None
 
 
 class OutboxRelay:

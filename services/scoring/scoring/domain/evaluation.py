@@ -43,14 +43,7 @@ def score(facts: SupplierYearFacts, model: CriteriaModel) -> Scorecard:
     """Score one supplier-year. Deterministic: the same facts and model give an equal scorecard."""
     gates = evaluate_gates(facts, model)
     raws = [_evaluate_criterion(facts, model, criterion) for criterion in model.criteria]
-    results: list[CriterionResult] = []
-    groups: list[GroupScore] = []
-    for group in model.groups:
-        group_results, group_score = _score_group(
-            model, group, [r for r in raws if r.criterion.group == group.id]
-        )
-        results += group_results
-        groups.append(group_score)
+    results, groups = _score_groups(model, raws)
     rated = all(g.passed for g in gates if g.rule == GateRule.DATA_FILED_AND_PLAUSIBLE)
     total = _total(groups) if rated else None
     band = _band(model, gates, total)
@@ -94,6 +87,18 @@ def _evaluate_criterion(facts: SupplierYearFacts, model: CriteriaModel, criterio
         tier=worst_tier(tiers) if tiers else None,
         review_by=min((o.review_by for o in outcomes if o.review_by), default=None),
     )
+
+
+def _score_groups(model: CriteriaModel, raws: list[_Raw]) -> tuple[list[CriterionResult], list[GroupScore]]:
+    results: list[CriterionResult] = []
+    groups: list[GroupScore] = []
+    for group in model.groups:
+        group_results, group_score = _score_group(
+            model, group, [r for r in raws if r.criterion.group == group.id]
+        )
+        results += group_results
+        groups.append(group_score)
+    return results, groups
 
 
 def _score_group(

@@ -139,9 +139,9 @@ def _nothing_usable(
     if not notes:
         wanted = " or ".join(criterion.evidence.credential_types)
         return MeasureOutcome(ZERO, CriterionStatus.MISSING, f"no {wanted} credential")
-    # Report the most actionable reason: an expiry before staleness before absence.
     if not refused:
         return MeasureOutcome(ZERO, CriterionStatus.SCORED, "; ".join(notes), tuple(c.id for c in usable))
+    # Report the most actionable reason: an expiry before staleness before absence.
     status = min((status for status, _ in refused), key=_REFUSAL_PRECEDENCE.index)
     return MeasureOutcome(ZERO, status, "; ".join(notes))
 

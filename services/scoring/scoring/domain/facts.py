@@ -27,7 +27,10 @@ class Tier(StrEnum):
     @property
     def rank(self) -> int:
         """0 for the best tier; larger is worse."""
-        return list(Tier).index(self)
+        return _TIER_RANK[self]
+
+
+_TIER_RANK = {tier: index for index, tier in enumerate(Tier)}
 
 
 def worst_tier(tiers: list[Tier]) -> Tier:

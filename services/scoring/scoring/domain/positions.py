@@ -38,8 +38,12 @@ class Standing:
 
     @classmethod
     def from_scorecard(cls, card: Scorecard) -> Standing | None:
-        """None for an Unrated scorecard: unrated suppliers take no place (like the green code)."""
-        if card.total is None:
+        """None when the supplier takes no place: Unrated, or a gate failed.
+
+        Like the green code, which covers only factories with filed data that are
+        still on the green list (incidents and falsified data remove them).
+        """
+        if card.total is None or card.failed_gates:
             return None
         return cls(card.supplier_id, card.industry, card.total, card.band, card.grade_capped)
 

@@ -6,6 +6,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -86,14 +87,16 @@ def test_custom_shares() -> None:
     assert grades == {Grade.A_PLUS: 2, Grade.A: 8, Grade.B: 10}
 
 
-def test_unrated_scorecards_take_no_place(
+def test_unrated_or_gate_failed_scorecards_take_no_place(
     model: CriteriaModel, facts_builder: Callable[..., SupplierYearFacts]
 ) -> None:
     rated = score(facts_builder(), model)
     unrated = score(facts_builder(gates={"data_filed": False}), model)
+    banned = score(facts_builder(gates={"falsified_data_ban_until": date(2026, 12, 31)}), model)
     standing = Standing.from_scorecard(rated)
     assert standing == Standing("S1", "C3311", D("100.00"), Band.LEADING, False)
     assert Standing.from_scorecard(unrated) is None
+    assert Standing.from_scorecard(banned) is None
 
 
 def test_changed_positions_reports_only_grade_band_entry_and_exit() -> None:

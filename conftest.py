@@ -1,0 +1,41 @@
+"""Session fixtures: the real system (PostgreSQL, Kafka, every service) started by the project's launcher."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from launcher.receiver import WebhookReceiver
+from launcher.stack import Ports, Stack, StackConfig
+
+FAST_RETRIES_S = [0, 0.5, 1, 2]
+
+
+@pytest.fixture(scope="session")
+def webhook_receiver() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver().start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The whole system on free ports, as `greenchain up` runs it, torn down after the session."""
+    config = StackConfig(
+        run_dir=Path(tmp_path_factory.mktemp("stack")),
+        ports=Ports.free(),
+        dev_api_token="test-token",  # noqa: S106
+        gateway_env={
+            # Tests receive webhooks on loopback over http; production refuses both.
+            "WEBHOOK_ALLOW_HTTP": "true",
+            "WEBHOOK_ALLOWED_NETWORKS": json.dumps(["127.0.0.0/8"]),
+            "WEBHOOK_ANY_PORT": "true",
+            "DELIVERY_RETRY_SCHEDULE_S": json.dumps(FAST_RETRIES_S),
+        },
+    )
+    stack = Stack(config)
+    stack.start()
+    yield stack
+    stack.stop()
