@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from launcher.receiver import WebhookReceiver
 from launcher.stack import Ports, Stack, StackConfig
 

@@ -52,7 +52,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="greenchain", description="Run greenchain locally")
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="start Kafka, PostgreSQL and every service; Ctrl-C stops all")
-    up.add_argument("--port", type=int, default=8000, help="gateway port; supplier and scoring take the next two")
+    up.add_argument(
+        "--port", type=int, default=8000, help="gateway port; supplier and scoring take the next two"
+    )
     commands.add_parser("jars", help="fetch the Kafka broker's jars into .cache (done by `up` when needed)")
     args = parser.parse_args(argv)
     if args.command == "jars":

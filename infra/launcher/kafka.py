@@ -7,6 +7,7 @@ so Java 17 and Maven are the only prerequisites.
 from __future__ import annotations
 
 import base64
+import contextlib
 import shutil
 import subprocess
 import time
@@ -15,9 +16,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from kafka import KafkaAdminClient
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
+from kafka import KafkaAdminClient
 from launcher.paths import CACHE_DIR, INFRA_DIR, ProcessFailed, log_tail, say
 
 KAFKA_DIR = INFRA_DIR / "kafka"
@@ -59,12 +60,20 @@ def ensure_jars() -> Path:
         raise ProcessFailed("Kafka needs Java 17 and Maven: install them (e.g. `apt-get install maven`).")
     say("Fetching the Kafka broker's jars with Maven (once; cached in .cache/kafka/libs)...")
     command = [
-        "mvn", "-q", "-B", "-f", str(KAFKA_DIR / "pom.xml"), "dependency:copy-dependencies",
-        "-DincludeScope=runtime", f"-DoutputDirectory={LIBS_DIR}",
-    ]  # fmt: skip
+        "mvn",
+        "-q",
+        "-B",
+        "-f",
+        str(KAFKA_DIR / "pom.xml"),
+        "dependency:copy-dependencies",
+        "-DincludeScope=runtime",
+        f"-DoutputDirectory={LIBS_DIR}",
+    ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise ProcessFailed(f"mvn could not fetch the Kafka jars:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+        raise ProcessFailed(
+            f"mvn could not fetch the Kafka jars:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+        )
     return LIBS_DIR
 
 
@@ -127,7 +136,9 @@ class KafkaBroker:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self._process is not None and self._process.poll() is not None:
-                raise ProcessFailed(f"Kafka exited with {self._process.returncode}:\n{log_tail(self.log_path)}")
+                raise ProcessFailed(
+                    f"Kafka exited with {self._process.returncode}:\n{log_tail(self.log_path)}"
+                )
             if READY_LINE in self.log_path.read_bytes() and self._admin_answers():
                 return
             time.sleep(0.25)
@@ -157,10 +168,8 @@ class KafkaBroker:
                 if t.name not in existing
             }
             if missing:
-                try:
+                with contextlib.suppress(TopicAlreadyExistsError):
                     admin.create_topics(missing, wait_for_metadata=True)
-                except TopicAlreadyExistsError:
-                    pass
         finally:
             admin.close()
 

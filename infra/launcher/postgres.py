@@ -84,4 +84,6 @@ class PostgresServer:
             command(args, pgdata=self.pgdata, user=_run_as(), timeout=120)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
             if check:
-                raise ProcessFailed(f"PostgreSQL {tool} failed: {error}\n{log_tail(self.log_path)}") from error
+                raise ProcessFailed(
+                    f"PostgreSQL {tool} failed: {error}\n{log_tail(self.log_path)}"
+                ) from error

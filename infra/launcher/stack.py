@@ -25,10 +25,15 @@ from launcher.postgres import PostgresServer
 SERVICES = ("supplier", "scoring", "gateway")
 # Every long-running process, as (service, command); the API is `serve`.
 PROCESSES: tuple[tuple[str, str], ...] = (
-    ("supplier", "serve"), ("supplier", "relay"),
-    ("scoring", "serve"), ("scoring", "consume"), ("scoring", "relay"),
-    ("gateway", "serve"), ("gateway", "consume"), ("gateway", "deliver"),
-)  # fmt: skip
+    ("supplier", "serve"),
+    ("supplier", "relay"),
+    ("scoring", "serve"),
+    ("scoring", "consume"),
+    ("scoring", "relay"),
+    ("gateway", "serve"),
+    ("gateway", "consume"),
+    ("gateway", "deliver"),
+)
 
 
 @dataclass
@@ -60,7 +65,9 @@ class Stack:
         self.config = config
         ports = config.ports
         self.postgres = PostgresServer(config.run_dir / "postgres", port=ports.postgres)
-        self.kafka = KafkaBroker(config.run_dir / "kafka", port=ports.kafka, controller_port=ports.kafka_controller)
+        self.kafka = KafkaBroker(
+            config.run_dir / "kafka", port=ports.kafka, controller_port=ports.kafka_controller
+        )
         self.logs_dir = config.run_dir / "logs"
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
 
@@ -119,8 +126,11 @@ class Stack:
         for service in SERVICES:
             result = subprocess.run(
                 [sys.executable, "-m", f"{service}.cli", "migrate"],
-                env=os.environ | self._without_metrics(self.env(service)), capture_output=True, text=True, check=False,
-            )  # fmt: skip
+                env=os.environ | self._without_metrics(self.env(service)),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if result.returncode != 0:
                 raise ProcessFailed(f"{service} migrations failed:\n{result.stderr[-3000:]}")
 
@@ -212,14 +222,23 @@ def describe(stack: Stack) -> str:
             f"  supplier (internal)   {stack.url('supplier')}",
             f"  scoring (internal)    {stack.url('scoring')}",
             f"  Kafka                 {stack.kafka.bootstrap_servers}",
-            f"  PostgreSQL            {stack.postgres.url('gateway', driver='postgresql')} (also /supplier, /scoring)",
+            f"  PostgreSQL            {stack.postgres.url('gateway', driver='postgresql')}"
+            " (and /supplier, /scoring)",
             f"  logs                  {stack.logs_dir}",
             f"Development bearer token: {token}",
             "Try:",
             f"  curl -s -X POST {stack.url('gateway')}/v1/suppliers -H 'Authorization: Bearer {token}' "
             "-H 'Content-Type: application/json' -d "
-            + json.dumps(json.dumps({"legal_name": "Fujian Green Fasteners", "country": "CN",
-                                     "uscc": "91350100M000100Y43", "industry_code": "C3825"})),  # fmt: skip
+            + json.dumps(
+                json.dumps(
+                    {
+                        "legal_name": "Fujian Green Fasteners",
+                        "country": "CN",
+                        "uscc": "91350100M000100Y43",
+                        "industry_code": "C3825",
+                    }
+                )
+            ),
             "Press Ctrl-C to stop everything.",
         ]
     )

@@ -22,14 +22,20 @@ def require_internal_token(
     """Internal services answer only callers holding the service credential."""
     expected: str = request.app.state.internal_token
     if credentials is None or not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
-        raise Problem(401, "Unauthorized", "This internal service needs the service credential.",
-                      )  # fmt: skip
+        raise Problem(
+            401,
+            "Unauthorized",
+            "This internal service needs the service credential.",
+        )
 
 
 def configure_app(
-    app: FastAPI, *, max_body_bytes: int, checks: dict[str, ReadinessCheck],
+    app: FastAPI,
+    *,
+    max_body_bytes: int,
+    checks: dict[str, ReadinessCheck],
     domain_errors: Mapping[type[Exception], tuple[int, str]] | None = None,
-) -> None:  # fmt: skip
+) -> None:
     install_problem_handlers(app, domain_errors)
     install_observability(app, checks)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)

@@ -67,9 +67,15 @@ class Event:
 
 
 def encode(
-    *, event_id: UUID, event_type: str, source: str, time: datetime, key: str,
-    data: dict[str, Any], correlation_id: str | None,
-) -> KafkaMessage:  # fmt: skip
+    *,
+    event_id: UUID,
+    event_type: str,
+    source: str,
+    time: datetime,
+    key: str,
+    data: dict[str, Any],
+    correlation_id: str | None,
+) -> KafkaMessage:
     """Build the Kafka message of one outbox row (binary content mode)."""
     attributes: dict[str, Any] = {
         "id": str(event_id),

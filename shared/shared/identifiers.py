@@ -7,7 +7,7 @@ import re
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 _USCC_SHAPE = re.compile(f"^[{USCC_ALPHABET}]{{18}}$")
-# Section letter A–T followed by a division (2 digits), group (3) or class (4).
+# Section letter A-T followed by a division (2 digits), group (3) or class (4).
 _INDUSTRY_SHAPE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})$")
 
 
@@ -32,5 +32,5 @@ def uscc_problem(value: str) -> str | None:
 def industry_problem(value: str) -> str | None:
     """Why `value` is not a GB/T 4754 class code such as 'C3825', or None."""
     if not _INDUSTRY_SHAPE.match(value):
-        return "a GB/T 4754 code is a section letter A–T and 2–4 digits, e.g. 'C3825'"
+        return "a GB/T 4754 code is a section letter A-T and 2-4 digits, e.g. 'C3825'"
     return None

@@ -12,12 +12,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 from sqlalchemy.exc import OperationalError
 
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from shared import observability
 from shared.events import Event, UndecodableEvent, decode
 from shared.logging import correlation_id
@@ -41,7 +41,9 @@ def make_producer(bootstrap_servers: str, **overrides: Any) -> KafkaProducer:
     return KafkaProducer(**(config | overrides))
 
 
-def make_consumer(bootstrap_servers: str, *, group_id: str, topics: list[str], **overrides: Any) -> KafkaConsumer:
+def make_consumer(
+    bootstrap_servers: str, *, group_id: str, topics: list[str], **overrides: Any
+) -> KafkaConsumer:
     config: dict[str, Any] = {
         "bootstrap_servers": bootstrap_servers.split(","),
         "group_id": group_id,
@@ -70,12 +72,15 @@ class DeadLetters:
         self.consumer_name = consumer_name
 
     def send(self, record: ConsumerRecord, error: str) -> None:
-        headers = list(record.headers or []) + [
+        headers = [
+            *(record.headers or []),
             ("dlq_error", error[:2000].encode()),
             ("dlq_consumer", self.consumer_name.encode()),
             ("dlq_source", f"{record.topic}/{record.partition}/{record.offset}".encode()),
         ]
-        future = self.producer.send(f"{record.topic}.dlq", key=record.key, value=record.value, headers=headers)
+        future = self.producer.send(
+            f"{record.topic}.dlq", key=record.key, value=record.value, headers=headers
+        )
         future.get(timeout=20)  # the offset is committed only once the dead letter is safe
         observability.EVENTS_DEAD_LETTERED.labels(topic=record.topic, consumer=self.consumer_name).inc()
         log.error("dead-lettered a record", extra={"source": headers[-1][1].decode(), "error": error})
@@ -85,9 +90,15 @@ class ConsumerLoop:
     """Polls, hands each event to `handler`, dead-letters failures, commits after the handler."""
 
     def __init__(
-        self, consumer: KafkaConsumer, handler: Handler, dead_letters: DeadLetters, *,
-        name: str, max_attempts: int = 3, retry_backoff_s: float = 0.5,
-    ) -> None:  # fmt: skip
+        self,
+        consumer: KafkaConsumer,
+        handler: Handler,
+        dead_letters: DeadLetters,
+        *,
+        name: str,
+        max_attempts: int = 3,
+        retry_backoff_s: float = 0.5,
+    ) -> None:
         self.consumer = consumer
         self.handler = handler
         self.dead_letters = dead_letters
@@ -112,7 +123,9 @@ class ConsumerLoop:
         self._record_lag()
         return done
 
-    def _handle_partition(self, partition: TopicPartition, records: list[ConsumerRecord], stop: threading.Event) -> int:
+    def _handle_partition(
+        self, partition: TopicPartition, records: list[ConsumerRecord], stop: threading.Event
+    ) -> int:
         for index, record in enumerate(records):
             if stop.is_set() or not self._handle_record(record, stop):
                 return index

@@ -30,14 +30,16 @@ HTTP_REQUESTS = Counter("http_requests_total", "HTTP requests answered", ["metho
 HTTP_LATENCY = Histogram("http_request_duration_seconds", "HTTP request latency", ["method", "route"])
 EVENTS_PUBLISHED = Counter("events_published_total", "Events the outbox relay published", ["topic"])
 EVENTS_CONSUMED = Counter("events_consumed_total", "Events consumed and committed", ["topic", "consumer"])
-EVENTS_DEAD_LETTERED = Counter("events_dead_lettered_total", "Events sent to a .dlq topic", ["topic", "consumer"])
+EVENTS_DEAD_LETTERED = Counter(
+    "events_dead_lettered_total", "Events sent to a .dlq topic", ["topic", "consumer"]
+)
 CONSUMER_LAG = Gauge(
-    "consumer_lag_messages", "Records behind the end of the partition", ["consumer", "topic", "partition"],
+    "consumer_lag_messages",
+    "Records behind the end of the partition",
+    ["consumer", "topic", "partition"],
     multiprocess_mode="liveall",
-)  # fmt: skip
-OUTBOX_BACKLOG = Gauge(
-    "outbox_backlog_rows", "Outbox rows not yet published", multiprocess_mode="mostrecent"
-)  # fmt: skip
+)
+OUTBOX_BACKLOG = Gauge("outbox_backlog_rows", "Outbox rows not yet published", multiprocess_mode="mostrecent")
 
 ReadinessCheck = Callable[[], None]  # raises when the dependency is not reachable
 
@@ -48,7 +50,9 @@ def install_observability(app: FastAPI, checks: dict[str, ReadinessCheck]) -> No
     app.include_router(_operations_router(checks))
 
 
-async def _correlate_and_measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+async def _correlate_and_measure(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
     incoming = request.headers.get(CORRELATION_HEADER) or request.headers.get("X-Request-ID")
     token = correlation_id.set(incoming if incoming and len(incoming) <= 100 else uuid.uuid4().hex)
     started = time.perf_counter()
@@ -81,8 +85,13 @@ def _operations_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
             except Exception as error:
                 failures[name] = f"{type(error).__name__}: {error}"[:300]
         if failures:
-            return problem_response(503, "Not ready", "A dependency is unreachable.", failures=failures,
-                                    headers={"Retry-After": "5"})  # fmt: skip
+            return problem_response(
+                503,
+                "Not ready",
+                "A dependency is unreachable.",
+                failures=failures,
+                headers={"Retry-After": "5"},
+            )
         return {"status": "ready", "checks": sorted(checks)}
 
     @router.get("/metrics")
@@ -99,5 +108,5 @@ def _registry() -> CollectorRegistry:
 
         return REGISTRY
     registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    multiprocess.MultiProcessCollector(registry)
     return registry

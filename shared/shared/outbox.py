@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
-from kafka import KafkaProducer
 from kafka.errors import KafkaError
 from sqlalchemy import (
     BigInteger,
@@ -36,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, insert
 
+from kafka import KafkaProducer
 from shared import observability
 from shared.events import EventContract, encode, kafka_headers
 from shared.logging import correlation_id
@@ -47,7 +47,8 @@ log = logging.getLogger(__name__)
 def outbox_table(metadata: MetaData) -> Table:
     """The same outbox table in every producing service's schema."""
     return Table(
-        "outbox", metadata,
+        "outbox",
+        metadata,
         Column("seq", BigInteger, Identity(), primary_key=True),
         Column("event_id", Uuid, nullable=False, unique=True),
         Column("topic", String(200), nullable=False),
@@ -59,17 +60,18 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("published_at", DateTime(timezone=True)),
         Index("outbox_pending", "seq", postgresql_where=text("published_at IS NULL")),
-    )  # fmt: skip
+    )
 
 
 def processed_events_table(metadata: MetaData) -> Table:
     """One row per (consumer, event id) handled: the idempotent consumer's memory."""
     return Table(
-        "processed_events", metadata,
+        "processed_events",
+        metadata,
         Column("consumer", String(100), primary_key=True),
         Column("event_id", Uuid, primary_key=True),
         Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    )  # fmt: skip
+    )
 
 
 def add_to_outbox(conn: Connection, outbox: Table, event: EventContract, *, source: str) -> uuid.UUID:
@@ -104,7 +106,9 @@ def mark_processed(conn: Connection, processed: Table, *, consumer: str, event_i
 class OutboxRelay:
     """Publishes outbox rows to Kafka. Run one relay per service so per-key order holds."""
 
-    def __init__(self, engine: Engine, outbox: Table, producer_factory: Any, *, batch_size: int = 200) -> None:
+    def __init__(
+        self, engine: Engine, outbox: Table, producer_factory: Any, *, batch_size: int = 200
+    ) -> None:
         self.engine = engine
         self.outbox = outbox
         self.producer_factory = producer_factory
@@ -144,12 +148,23 @@ class OutboxRelay:
         futures = []
         for row in rows:
             message = encode(
-                event_id=row.event_id, event_type=row.event_type, source=row.source, time=row.created_at,
-                key=row.key, data=row.payload, correlation_id=row.correlation_id,
-            )  # fmt: skip
+                event_id=row.event_id,
+                event_type=row.event_type,
+                source=row.source,
+                time=row.created_at,
+                key=row.key,
+                data=row.payload,
+                correlation_id=row.correlation_id,
+            )
             value = message.value
-            futures.append((row, producer.send(row.topic, key=row.key.encode(), value=value,
-                                               headers=kafka_headers(message))))  # fmt: skip
+            futures.append(
+                (
+                    row,
+                    producer.send(
+                        row.topic, key=row.key.encode(), value=value, headers=kafka_headers(message)
+                    ),
+                )
+            )
         producer.flush()
         acked = []
         for row, future in futures:
@@ -159,7 +174,9 @@ class OutboxRelay:
                 acked.append(row.seq)
                 observability.EVENTS_PUBLISHED.labels(topic=row.topic).inc()
             else:
-                log.warning("publish failed", extra={"event_id": str(row.event_id), "error": str(future.exception)})
+                log.warning(
+                    "publish failed", extra={"event_id": str(row.event_id), "error": str(future.exception)}
+                )
         return acked
 
     def run(self, stop: threading.Event, *, poll_interval_s: float = 1.0, database_url: str) -> None:

@@ -26,9 +26,14 @@ class Problem(Exception):
     """An error answered as problem+json: raise it (or a mapped domain error) from anywhere."""
 
     def __init__(
-        self, status: int, title: str, detail: str | None = None, *,
-        headers: Mapping[str, str] | None = None, **extensions: Any,
-    ) -> None:  # fmt: skip
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
         super().__init__(detail or title)
         self.status = status
         self.headers = headers
@@ -76,7 +81,9 @@ def _raised_problem(_request: Request, exc: Exception) -> JSONResponse:
 
 def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
-    return problem_response(500, "Internal error", "Something went wrong on our side; quote the correlation id.")
+    return problem_response(
+        500, "Internal error", "Something went wrong on our side; quote the correlation id."
+    )
 
 
 def install_problem_handlers(
@@ -114,16 +121,33 @@ class BodySizeLimit:
             await self._too_large(scope, receive, send)
             return
         received = 0
+        too_large = False
+        started = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_bytes:
-                raise Problem(413, "Request body too large", f"The limit is {self.max_bytes} bytes.")
+                # Frameworks turn errors raised here into 400s; a disconnect stops the app reading instead.
+                too_large = True
+                return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, limited_receive, send)
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if too_large:
+                return  # the app's answer to a cut-off body is replaced by the 413 below
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not too_large:
+                raise
+        if too_large and not started:
+            await self._too_large(scope, receive, send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem_response(413, "Request body too large", f"The limit is {self.max_bytes} bytes.")

@@ -14,7 +14,7 @@ class ServiceSettings(BaseSettings):
     database_url: PostgresDsn = Field(description="SQLAlchemy URL of this service's own database")
     kafka_bootstrap_servers: str = Field(description="Comma-separated host:port list of Kafka brokers")
     internal_token: SecretStr = Field(
-        description="Service credential that internal calls carry; the gateway holds it, callers outside do not"
+        description="Service credential that internal calls carry; only the services hold it"
     )
     log_level: str = "INFO"
     max_body_bytes: int = Field(default=1_048_576, description="Largest JSON request body accepted")

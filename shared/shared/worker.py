@@ -37,13 +37,22 @@ def run_relay(settings: ServiceSettings, outbox: Table, service: str) -> None:
     engine = make_engine(str(settings.database_url), pool_size=2)
     relay = _MeasuredRelay(engine, outbox, lambda: make_producer(settings.kafka_bootstrap_servers))
     log.info("outbox relay started")
-    relay.run(stop, poll_interval_s=settings.relay_poll_interval_s, database_url=libpq_url(str(settings.database_url)))
+    relay.run(
+        stop,
+        poll_interval_s=settings.relay_poll_interval_s,
+        database_url=libpq_url(str(settings.database_url)),
+    )
     engine.dispose()
     log.info("outbox relay stopped")
 
 
 def run_consumer(
-    settings: ServiceSettings, *, name: str, topics: list[str], handler: Handler, stop: threading.Event | None = None
+    settings: ServiceSettings,
+    *,
+    name: str,
+    topics: list[str],
+    handler: Handler,
+    stop: threading.Event | None = None,
 ) -> None:
     """Consume `topics` as group `name` until SIGTERM; offsets are committed after each handled event."""
     configure_logging(name, settings.log_level)

@@ -1,4 +1,4 @@
-"""The walking skeleton through the public gateway only: register → Kafka → scoring → Kafka → signed webhook."""
+"""The walking skeleton through the public gateway: register, Kafka, scoring, Kafka, signed webhook."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import uuid
 
 import httpx
 import pytest
-from launcher.receiver import WebhookReceiver
-from launcher.stack import Stack
 from standardwebhooks import Webhook
 
+from launcher.receiver import WebhookReceiver
+from launcher.stack import Stack
 from shared.identifiers import USCC_ALPHABET, uscc_check_character
 
 SCORE_CHANGED = "greenchain.compliance.score.changed.v1"
@@ -36,7 +36,12 @@ def subscribe(gateway: httpx.Client, url: str) -> dict:
 
 
 def register(gateway: httpx.Client, **overrides: str) -> dict:
-    body = {"legal_name": "Fujian Green Fasteners Co.", "country": "CN", "uscc": new_uscc(), "industry_code": "C3825"}
+    body = {
+        "legal_name": "Fujian Green Fasteners Co.",
+        "country": "CN",
+        "uscc": new_uscc(),
+        "industry_code": "C3825",
+    }
     body = {k: v for k, v in (body | overrides).items() if v is not None}
     response = gateway.post("/v1/suppliers", json=body)
     assert response.status_code == 201, response.text
@@ -47,13 +52,17 @@ def for_supplier(supplier_id: str):
     return lambda r: json.loads(r.body)["data"]["supplier_id"] == supplier_id
 
 
-def test_registering_a_supplier_delivers_a_signed_webhook(gateway: httpx.Client, webhook_receiver: WebhookReceiver):
+def test_registering_a_supplier_delivers_a_signed_webhook(
+    gateway: httpx.Client, webhook_receiver: WebhookReceiver
+):
     subscription = subscribe(gateway, webhook_receiver.url("/hooks/signed"))
     supplier = register(gateway)
 
     [delivery] = webhook_receiver.wait_for(for_supplier(supplier["id"]), timeout_s=30)
 
-    Webhook(subscription["secret"]).verify(delivery.body, delivery.headers)  # raises if the signature is wrong
+    Webhook(subscription["secret"]).verify(
+        delivery.body, delivery.headers
+    )  # raises if the signature is wrong
     body = json.loads(delivery.body)
     assert body["type"] == SCORE_CHANGED
     assert body["data"]["band"] == "Unrated"
@@ -61,10 +70,14 @@ def test_registering_a_supplier_delivers_a_signed_webhook(gateway: httpx.Client,
     assert body["data"]["previous_band"] is None
     assert delivery.headers["webhook-id"]  # the event id, stable across retries
     with pytest.raises(Exception, match="signature"):
-        Webhook(subscription["secret"]).verify(delivery.body.replace(b"Unrated", b"Leading"), delivery.headers)
+        Webhook(subscription["secret"]).verify(
+            delivery.body.replace(b"Unrated", b"Leading"), delivery.headers
+        )
 
 
-def test_a_failing_receiver_is_retried_with_the_same_webhook_id(gateway: httpx.Client, webhook_receiver: WebhookReceiver):
+def test_a_failing_receiver_is_retried_with_the_same_webhook_id(
+    gateway: httpx.Client, webhook_receiver: WebhookReceiver
+):
     path = f"/hooks/flaky-{uuid.uuid4().hex}"
     webhook_receiver.fail_first[path] = 2
     subscribe(gateway, webhook_receiver.url(path))
@@ -89,4 +102,5 @@ def test_scorecard_is_readable_through_the_gateway(gateway: httpx.Client, webhoo
 
     assert response.status_code == 200
     [card] = response.json()
-    assert card["band"] == "Unrated" and card["model_version"] == "provisional-0"
+    assert card["band"] == "Unrated"
+    assert card["model_version"] == "provisional-0"

@@ -44,12 +44,16 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("deliver", help="deliver queued webhooks")
     commands.add_parser("migrate", help="upgrade the database schema to head")
     args = parser.parse_args(argv)
-    settings = Settings()  # type: ignore[call-arg]
+    settings = Settings()
     if args.command == "serve":
-        uvicorn.run("gateway.api.app:create_app", factory=True, host=args.host, port=args.port, log_config=None)
+        uvicorn.run(
+            "gateway.api.app:create_app", factory=True, host=args.host, port=args.port, log_config=None
+        )
     elif args.command == "consume":
         engine = make_engine(str(settings.database_url))
-        run_consumer(settings, name=CONSUMER_NAME, topics=[SCORING_EVENTS], handler=partial(fan_out, engine=engine))
+        run_consumer(
+            settings, name=CONSUMER_NAME, topics=[SCORING_EVENTS], handler=partial(fan_out, engine=engine)
+        )
     elif args.command == "deliver":
         _deliver(settings)
     else:

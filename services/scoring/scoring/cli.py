@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("relay", help="publish outbox rows to Kafka")
     commands.add_parser("migrate", help="upgrade the database schema to head")
     args = parser.parse_args(argv)
-    settings = Settings()  # type: ignore[call-arg]
+    settings = Settings()
     if args.command == "serve":
         uvicorn.run(
             "scoring.api.app:create_app", factory=True, host=args.host, port=args.port, log_config=None

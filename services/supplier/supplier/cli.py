@@ -24,9 +24,11 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("relay", help="publish outbox rows to Kafka")
     commands.add_parser("migrate", help="upgrade the database schema to head")
     args = parser.parse_args(argv)
-    settings = Settings()  # type: ignore[call-arg]
+    settings = Settings()
     if args.command == "serve":
-        uvicorn.run("supplier.api.app:create_app", factory=True, host=args.host, port=args.port, log_config=None)
+        uvicorn.run(
+            "supplier.api.app:create_app", factory=True, host=args.host, port=args.port, log_config=None
+        )
     elif args.command == "relay":
         run_relay(settings, outbox, "supplier")
     else:

@@ -1,7 +1,5 @@
 """Supplier service settings."""
 
-from pydantic import Field
-
 from shared.settings import ServiceSettings
 
 

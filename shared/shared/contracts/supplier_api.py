@@ -21,17 +21,25 @@ class SupplierRegistration(BaseModel):
         str_strip_whitespace=True,
         json_schema_extra={
             "examples": [
-                {"legal_name": "Fujian Green Fasteners Co., Ltd.", "country": "CN",
-                 "uscc": "91350100M000100Y43", "industry_code": "C3825"}
+                {
+                    "legal_name": "Fujian Green Fasteners Co., Ltd.",
+                    "country": "CN",
+                    "uscc": "91350100M000100Y43",
+                    "industry_code": "C3825",
+                }
             ]
         },
-    )  # fmt: skip
+    )
 
     legal_name: str = Field(min_length=1, max_length=300)
     country: CountryCode = Field(description="ISO 3166-1 alpha-2 country code")
     uscc: str | None = Field(default=None, description="Unified social credit code (GB 32100-2015)")
-    registry_id: str | None = Field(default=None, min_length=3, max_length=100,
-                                    description="Company registry id outside China, e.g. 'DE:HRB 12345'")  # fmt: skip
+    registry_id: str | None = Field(
+        default=None,
+        min_length=3,
+        max_length=100,
+        description="Company registry id outside China, e.g. 'DE:HRB 12345'",
+    )
     industry_code: str = Field(description="GB/T 4754 industry class, e.g. 'C3825'")
 
     @field_validator("uscc")

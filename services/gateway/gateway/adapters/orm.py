@@ -22,7 +22,8 @@ from shared.outbox import processed_events_table
 metadata = MetaData()
 
 subscriptions = Table(
-    "subscriptions", metadata,
+    "subscriptions",
+    metadata,
     Column("id", Uuid, primary_key=True),
     Column("url", String(2000), nullable=False),
     Column("event_types", ARRAY(String(200)), nullable=False),
@@ -30,20 +31,22 @@ subscriptions = Table(
     Column("secret", String(200), nullable=False),
     Column("enabled", Boolean, nullable=False, server_default="true"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-)  # fmt: skip
+)
 
 # Compliance events as buyers receive them: the feed and the webhook bodies come from here.
 events = Table(
-    "events", metadata,
+    "events",
+    metadata,
     Column("id", Uuid, primary_key=True),
     Column("event_type", String(200), nullable=False),
     Column("supplier_id", Uuid, nullable=False, index=True),
     Column("occurred_at", DateTime(timezone=True), nullable=False),
     Column("payload", JSONB, nullable=False),
-)  # fmt: skip
+)
 
 deliveries = Table(
-    "deliveries", metadata,
+    "deliveries",
+    metadata,
     Column("id", Uuid, primary_key=True),
     Column("event_id", Uuid, ForeignKey("events.id"), nullable=False),
     Column("subscription_id", Uuid, ForeignKey("subscriptions.id"), nullable=False, index=True),
@@ -52,10 +55,11 @@ deliveries = Table(
     Column("next_attempt_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("event_id", "subscription_id"),
-)  # fmt: skip
+)
 
 delivery_attempts = Table(
-    "delivery_attempts", metadata,
+    "delivery_attempts",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("delivery_id", Uuid, ForeignKey("deliveries.id"), nullable=False, index=True),
     Column("attempted_at", DateTime(timezone=True), nullable=False),
@@ -63,6 +67,6 @@ delivery_attempts = Table(
     Column("latency_ms", Integer, nullable=False),
     Column("error", Text),
     Column("response_excerpt", Text),
-)  # fmt: skip
+)
 
 processed_events = processed_events_table(metadata)

@@ -24,11 +24,19 @@ class Upstream:
         try:
             response = self.http.request(method, path, **kwargs)
         except httpx.TransportError as error:
-            raise Problem(503, "Dependency unavailable", f"The {self.name} service did not answer: {type(error).__name__}.",
-                          headers={"Retry-After": "5"}) from error  # fmt: skip
+            raise Problem(
+                503,
+                "Dependency unavailable",
+                f"The {self.name} service did not answer: {type(error).__name__}.",
+                headers={"Retry-After": "5"},
+            ) from error
         if response.status_code >= 500:
-            raise Problem(503, "Dependency unavailable", f"The {self.name} service failed ({response.status_code}).",
-                          headers={"Retry-After": "5"})  # fmt: skip
+            raise Problem(
+                503,
+                "Dependency unavailable",
+                f"The {self.name} service failed ({response.status_code}).",
+                headers={"Retry-After": "5"},
+            )
         if response.status_code >= 400:
             raise _passed_on(response)
         return response
@@ -39,8 +47,12 @@ def _passed_on(response: httpx.Response) -> Problem:
         body = response.json()
     except ValueError:
         body = {}
-    extensions = {k: v for k, v in body.items() if k not in {"type", "title", "status", "detail", "correlation_id"}}
-    return Problem(response.status_code, body.get("title", "Request failed"), body.get("detail"), **extensions)
+    extensions = {
+        k: v for k, v in body.items() if k not in {"type", "title", "status", "detail", "correlation_id"}
+    }
+    return Problem(
+        response.status_code, body.get("title", "Request failed"), body.get("detail"), **extensions
+    )
 
 
 class SupplierClient(Upstream):

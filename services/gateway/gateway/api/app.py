@@ -21,12 +21,15 @@ from shared.logging import configure_logging
 
 
 def url_policy(settings: Settings) -> UrlPolicy:
-    return UrlPolicy.build(allow_http=settings.webhook_allow_http, allowed_networks=settings.webhook_allowed_networks,
-                           allowed_ports=None if settings.webhook_any_port else settings.webhook_allowed_ports)  # fmt: skip
+    return UrlPolicy.build(
+        allow_http=settings.webhook_allow_http,
+        allowed_networks=settings.webhook_allowed_networks,
+        allowed_ports=None if settings.webhook_any_port else settings.webhook_allowed_ports,
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()  # type: ignore[call-arg]  # read from the environment at start-up
+    settings = settings or Settings()  # read from the environment at start-up
     kafka_probe = KafkaProbe(settings.kafka_bootstrap_servers)
 
     @asynccontextmanager
@@ -36,8 +39,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = make_engine(str(settings.database_url))
         app.state.dev_api_token = settings.dev_api_token.get_secret_value()
         app.state.url_policy = url_policy(settings)
-        supplier_http = make_http_client(str(settings.supplier_url), token=token, timeout_s=settings.upstream_timeout_s)
-        scoring_http = make_http_client(str(settings.scoring_url), token=token, timeout_s=settings.upstream_timeout_s)
+        supplier_http = make_http_client(
+            str(settings.supplier_url), token=token, timeout_s=settings.upstream_timeout_s
+        )
+        scoring_http = make_http_client(
+            str(settings.scoring_url), token=token, timeout_s=settings.upstream_timeout_s
+        )
         app.state.supplier_client = SupplierClient("supplier", supplier_http)
         app.state.scoring_client = ScoringClient("scoring", scoring_http)
         yield
@@ -46,13 +53,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         kafka_probe.close()
         app.state.engine.dispose()
 
-    app = FastAPI(title="greenchain gateway", version="1", lifespan=lifespan,
-                  description="The public API of greenchain: suppliers, compliance and webhook subscriptions.")  # fmt: skip
+    app = FastAPI(
+        title="greenchain gateway",
+        version="1",
+        lifespan=lifespan,
+        description="The public API of greenchain: suppliers, compliance and webhook subscriptions.",
+    )
     configure_app(
         app,
         max_body_bytes=settings.max_body_bytes,
         checks={"database": lambda: check_database(app.state.engine), "kafka": kafka_probe},
-        domain_errors={SubscriptionNotFound: (404, "Subscription not found"), UnsafeUrl: (422, "Unsafe webhook URL")},
+        domain_errors={
+            SubscriptionNotFound: (404, "Subscription not found"),
+            UnsafeUrl: (422, "Unsafe webhook URL"),
+        },
     )
     for router in (suppliers.router, subscriptions.router):
         app.include_router(router, dependencies=[Depends(require_caller)])

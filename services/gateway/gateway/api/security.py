@@ -20,5 +20,9 @@ def require_caller(
 ) -> None:
     expected: str = request.app.state.dev_api_token
     if credentials is None or not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
-        raise Problem(401, "Unauthorized", "Send 'Authorization: Bearer <token>'.",
-                      headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+        raise Problem(
+            401,
+            "Unauthorized",
+            "Send 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )

@@ -44,7 +44,9 @@ def webhook_body(row: Any) -> bytes:
 
 
 class DeliveryWorker:
-    def __init__(self, engine: Engine, client: httpx.Client, schedule: RetrySchedule, *, batch_size: int = 20):
+    def __init__(
+        self, engine: Engine, client: httpx.Client, schedule: RetrySchedule, *, batch_size: int = 20
+    ):
         self.engine = engine
         self.client = client
         self.schedule = schedule
@@ -55,10 +57,16 @@ class DeliveryWorker:
         with self.engine.begin() as conn:
             rows = conn.execute(
                 select(
-                    deliveries.c.id, deliveries.c.attempts, events.c.id.label("event_id"), events.c.event_type,
-                    events.c.occurred_at, events.c.payload, subscriptions.c.id.label("subscription_id"),
-                    subscriptions.c.url, subscriptions.c.secret,
-                )  # fmt: skip
+                    deliveries.c.id,
+                    deliveries.c.attempts,
+                    events.c.id.label("event_id"),
+                    events.c.event_type,
+                    events.c.occurred_at,
+                    events.c.payload,
+                    subscriptions.c.id.label("subscription_id"),
+                    subscriptions.c.url,
+                    subscriptions.c.secret,
+                )
                 .join(events, events.c.id == deliveries.c.event_id)
                 .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
                 .where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= datetime.now(UTC))
@@ -79,21 +87,31 @@ class DeliveryWorker:
             response = self.client.post(row.url, content=body, headers=headers)
         except (httpx.HTTPError, ValueError) as error:  # ValueError: the SSRF guard refused the address
             latency = int((time.perf_counter() - started) * 1000)
-            return AttemptResult(classify(error), None, latency, f"{type(error).__name__}: {error}"[:500], None, None)
+            return AttemptResult(
+                classify(error), None, latency, f"{type(error).__name__}: {error}"[:500], None, None
+            )
         latency = int((time.perf_counter() - started) * 1000)
         return AttemptResult(
-            classify(response), response.status_code, latency, None,
-            response.text[:EXCERPT_CHARS], response.headers.get("retry-after"),
-        )  # fmt: skip
+            classify(response),
+            response.status_code,
+            latency,
+            None,
+            response.text[:EXCERPT_CHARS],
+            response.headers.get("retry-after"),
+        )
 
     def _record(self, conn: Connection, row: Any, result: AttemptResult) -> None:
         now = datetime.now(UTC)
         conn.execute(
             delivery_attempts.insert().values(
-                delivery_id=row.id, attempted_at=now, status_code=result.status_code,
-                latency_ms=result.latency_ms, error=result.error, response_excerpt=result.excerpt,
+                delivery_id=row.id,
+                attempted_at=now,
+                status_code=result.status_code,
+                latency_ms=result.latency_ms,
+                error=result.error,
+                response_excerpt=result.excerpt,
             )
-        )  # fmt: skip
+        )
         attempts = row.attempts + 1
         if result.outcome is Outcome.SUCCESS:
             status, next_at = "delivered", None
@@ -101,11 +119,14 @@ class DeliveryWorker:
             next_at = self.schedule.next_attempt_at(attempts, now, result.retry_after)
             status = "pending" if next_at is not None and result.outcome is Outcome.RETRY else "failed"
         if result.outcome is Outcome.DISABLE:  # 410 Gone: the receiver asked us to stop
-            conn.execute(update(subscriptions).where(subscriptions.c.id == row.subscription_id).values(enabled=False))
+            conn.execute(
+                update(subscriptions).where(subscriptions.c.id == row.subscription_id).values(enabled=False)
+            )
         conn.execute(
-            update(deliveries).where(deliveries.c.id == row.id)
+            update(deliveries)
+            .where(deliveries.c.id == row.id)
             .values(status=status, attempts=attempts, next_attempt_at=next_at)
-        )  # fmt: skip
+        )
 
     def run(self, stop: threading.Event, *, database_url: str, idle_wait_s: float = 1.0) -> None:
         """Deliver until `stop` is set; woken by NOTIFY from the fan-out, polling for due retries."""

@@ -25,23 +25,35 @@ def fan_out(event: Event, *, engine: Engine) -> None:
             log.info("duplicate event skipped", extra={"event_id": str(event.id)})
             return
         conn.execute(
-            insert(events).values(
-                id=event.id, event_type=event.type, supplier_id=event.data.supplier_id,
-                occurred_at=event.time, payload=event.data.model_dump(mode="json"),
-            ).on_conflict_do_nothing()
-        )  # fmt: skip
-        matching = conn.execute(
-            select(subscriptions.c.id).where(
-                subscriptions.c.enabled, subscriptions.c.event_types.any_() == event.type
+            insert(events)
+            .values(
+                id=event.id,
+                event_type=event.type,
+                supplier_id=event.data.supplier_id,
+                occurred_at=event.time,
+                payload=event.data.model_dump(mode="json"),
             )
-        ).scalars().all()  # fmt: skip
+            .on_conflict_do_nothing()
+        )
+        matching = (
+            conn.execute(
+                select(subscriptions.c.id).where(
+                    subscriptions.c.enabled, subscriptions.c.event_types.any_() == event.type
+                )
+            )
+            .scalars()
+            .all()
+        )
         now = datetime.now(UTC)
         for subscription_id in matching:
             conn.execute(
                 deliveries.insert().values(
-                    id=uuid.uuid4(), event_id=event.id, subscription_id=subscription_id,
-                    status="pending", next_attempt_at=now,
+                    id=uuid.uuid4(),
+                    event_id=event.id,
+                    subscription_id=subscription_id,
+                    status="pending",
+                    next_attempt_at=now,
                 )
-            )  # fmt: skip
+            )
         if matching:
             conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": DELIVERY_CHANNEL})

@@ -28,7 +28,9 @@ class Subscription:
     secret: str | None = None  # present only in the answer to its creation
 
 
-def create_subscription(*, url: str, event_types: list[str], policy: UrlPolicy, engine: Engine) -> Subscription:
+def create_subscription(
+    *, url: str, event_types: list[str], policy: UrlPolicy, engine: Engine
+) -> Subscription:
     """Store a subscription after the SSRF check; its signing secret is returned this once."""
     checked_url = check_subscription_url(url, policy)
     secret = generate_secret()

@@ -5,6 +5,9 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from gateway.delivery.schedule import (
     DEFAULT_DELAYS_S,
     Outcome,
@@ -14,8 +17,6 @@ from gateway.delivery.schedule import (
     should_disable_for_failures,
 )
 from gateway.delivery.ssrf import UnsafeUrl
-from hypothesis import given
-from hypothesis import strategies as st
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 NO_JITTER = RetrySchedule(rand=lambda: 0.5)

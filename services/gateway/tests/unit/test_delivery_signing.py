@@ -8,10 +8,11 @@ import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from gateway.delivery.signing import generate_secret, sign
 from hypothesis import given
 from hypothesis import strategies as st
 from standardwebhooks import Webhook, WebhookVerificationError
+
+from gateway.delivery.signing import generate_secret, sign
 
 # Standard Webhooks known-answer vector (libraries/python/tests, libraries/javascript tests).
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

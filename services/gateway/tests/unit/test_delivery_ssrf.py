@@ -8,6 +8,7 @@ from typing import Any
 import httpcore
 import httpx
 import pytest
+
 from gateway.delivery.schedule import Outcome, classify
 from gateway.delivery.ssrf import (
     GuardedBackend,

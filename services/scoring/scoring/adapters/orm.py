@@ -8,16 +8,18 @@ metadata = MetaData()
 
 # Read model of supplier facts, built from supplier.events (event-carried state transfer).
 supplier_facts = Table(
-    "supplier_facts", metadata,
+    "supplier_facts",
+    metadata,
     Column("supplier_id", Uuid, primary_key=True),
     Column("legal_name", String(300), nullable=False),
     Column("country", String(2), nullable=False),
     Column("industry_code", String(10), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-)  # fmt: skip
+)
 
 scorecards = Table(
-    "scorecards", metadata,
+    "scorecards",
+    metadata,
     Column("supplier_id", Uuid, primary_key=True),
     Column("year", Integer, primary_key=True),
     Column("model_version", String(20), nullable=False),
@@ -25,7 +27,7 @@ scorecards = Table(
     Column("band", String(30), nullable=False),
     Column("reason", String(500), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-)  # fmt: skip
+)
 
 outbox = outbox_table(metadata)
 processed_events = processed_events_table(metadata)

@@ -16,7 +16,7 @@ from shared.logging import configure_logging
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()  # type: ignore[call-arg]  # read from the environment at start-up
+    settings = settings or Settings()  # read from the environment at start-up
     kafka_probe = KafkaProbe(settings.kafka_bootstrap_servers)
 
     @asynccontextmanager

@@ -33,9 +33,11 @@ def handle_event(event: Event, *, engine: Engine) -> None:
 
 def _record_supplier(conn: Connection, registered: SupplierRegistered) -> None:
     values = {
-        "legal_name": registered.legal_name, "country": registered.country,
-        "industry_code": registered.industry_code, "updated_at": datetime.now(UTC),
-    }  # fmt: skip
+        "legal_name": registered.legal_name,
+        "country": registered.country,
+        "industry_code": registered.industry_code,
+        "updated_at": datetime.now(UTC),
+    }
     statement = insert(supplier_facts).values(supplier_id=registered.supplier_id, **values)
     conn.execute(statement.on_conflict_do_update(index_elements=["supplier_id"], set_=values))
 
@@ -50,14 +52,22 @@ def _score(conn: Connection, registered: SupplierRegistered, *, year: int) -> No
     if previous is not None and previous.score == result.score and previous.band == result.band:
         return  # nothing changed, nothing to announce
     values = {
-        "model_version": PROVISIONAL_MODEL_VERSION, "score": result.score, "band": result.band,
-        "reason": result.reason, "updated_at": datetime.now(UTC),
-    }  # fmt: skip
+        "model_version": PROVISIONAL_MODEL_VERSION,
+        "score": result.score,
+        "band": result.band,
+        "reason": result.reason,
+        "updated_at": datetime.now(UTC),
+    }
     statement = insert(scorecards).values(supplier_id=registered.supplier_id, year=year, **values)
     conn.execute(statement.on_conflict_do_update(index_elements=["supplier_id", "year"], set_=values))
     changed = ComplianceScoreChanged(
-        supplier_id=registered.supplier_id, year=year, model_version=PROVISIONAL_MODEL_VERSION,
-        previous_score=previous.score if previous else None, score=result.score,
-        previous_band=previous.band if previous else None, band=result.band, reason=result.reason,
-    )  # fmt: skip
+        supplier_id=registered.supplier_id,
+        year=year,
+        model_version=PROVISIONAL_MODEL_VERSION,
+        previous_score=previous.score if previous else None,
+        score=result.score,
+        previous_band=previous.band if previous else None,
+        band=result.band,
+        reason=result.reason,
+    )
     add_to_outbox(conn, outbox, changed, source=EVENT_SOURCE)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from scoring.domain import (
     CriteriaModel,
     GateRule,

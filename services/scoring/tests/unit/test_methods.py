@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
 from scoring.domain import Credential, CredentialState, Direction
 from scoring.domain.criteria import LinearRow, Measure, Method, Step
 from scoring.domain.methods import categorical_points, figure_points, linear_points, step_points

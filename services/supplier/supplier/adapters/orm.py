@@ -7,7 +7,8 @@ from shared.outbox import outbox_table, processed_events_table
 metadata = MetaData()
 
 suppliers = Table(
-    "suppliers", metadata,
+    "suppliers",
+    metadata,
     Column("id", Uuid, primary_key=True),
     Column("legal_name", String(300), nullable=False),
     Column("country", String(2), nullable=False),
@@ -16,7 +17,7 @@ suppliers = Table(
     Column("registry_id", String(100), unique=True),
     Column("version", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-)  # fmt: skip
+)
 
 outbox = outbox_table(metadata)
 processed_events = processed_events_table(metadata)

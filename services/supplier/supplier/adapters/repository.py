@@ -22,18 +22,25 @@ class SupplierRepository:
         try:
             self._insert(supplier)
         except IntegrityError as error:
-            raise SupplierAlreadyExists("USCC or registry id", supplier.uscc or str(supplier.registry_id)) from error
+            raise SupplierAlreadyExists(
+                "USCC or registry id", supplier.uscc or str(supplier.registry_id)
+            ) from error
         self.seen.append(supplier)
 
     def _insert(self, supplier: Supplier) -> None:
         # A savepoint, so the failed insert leaves the unit of work's transaction usable.
         with self.conn.begin_nested():
             self.conn.execute(
-            suppliers.insert().values(
-                id=supplier.id, legal_name=supplier.legal_name, country=supplier.country,
-                industry_code=supplier.industry_code, uscc=supplier.uscc, registry_id=supplier.registry_id,
-                version=supplier.version, created_at=supplier.created_at,
-            )  # fmt: skip
+                suppliers.insert().values(
+                    id=supplier.id,
+                    legal_name=supplier.legal_name,
+                    country=supplier.country,
+                    industry_code=supplier.industry_code,
+                    uscc=supplier.uscc,
+                    registry_id=supplier.registry_id,
+                    version=supplier.version,
+                    created_at=supplier.created_at,
+                )
             )
 
     def get(self, supplier_id: uuid.UUID) -> Supplier | None:

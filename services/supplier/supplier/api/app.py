@@ -17,7 +17,7 @@ from supplier.domain.errors import SupplierAlreadyExists, SupplierNotFound
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()  # type: ignore[call-arg]  # read from the environment at start-up
+    settings = settings or Settings()  # read from the environment at start-up
     kafka_probe = KafkaProbe(settings.kafka_bootstrap_servers)
 
     @asynccontextmanager
@@ -34,7 +34,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app,
         max_body_bytes=settings.max_body_bytes,
         checks={"database": lambda: check_database(app.state.engine), "kafka": kafka_probe},
-        domain_errors={SupplierNotFound: (404, "Supplier not found"), SupplierAlreadyExists: (409, "Supplier exists")},
+        domain_errors={
+            SupplierNotFound: (404, "Supplier not found"),
+            SupplierAlreadyExists: (409, "Supplier exists"),
+        },
     )
     app.include_router(suppliers.router, dependencies=[Depends(require_internal_token)])
     return app

@@ -28,13 +28,22 @@ class Supplier:
     ) -> Supplier:
         """A new supplier; records SupplierRegistered for the outbox."""
         supplier = cls(
-            id=uuid.uuid4(), legal_name=legal_name, country=country, industry_code=industry_code,
-            uscc=uscc, registry_id=registry_id, created_at=datetime.now(UTC),
-        )  # fmt: skip
+            id=uuid.uuid4(),
+            legal_name=legal_name,
+            country=country,
+            industry_code=industry_code,
+            uscc=uscc,
+            registry_id=registry_id,
+            created_at=datetime.now(UTC),
+        )
         supplier.events.append(
             SupplierRegistered(
-                supplier_id=supplier.id, legal_name=legal_name, country=country, uscc=uscc,
-                registry_id=registry_id, industry_code=industry_code,
-            )  # fmt: skip
+                supplier_id=supplier.id,
+                legal_name=legal_name,
+                country=country,
+                uscc=uscc,
+                registry_id=registry_id,
+                industry_code=industry_code,
+            )
         )
         return supplier

@@ -79,12 +79,29 @@ class DeclaredUnit(StrEnum):
 
 
 RegionOrSubregion = Literal[
-    "Africa", "Americas", "Asia", "Europe", "Oceania", "Australia and New Zealand",
-    "Central Asia", "Eastern Asia", "Eastern Europe", "Latin America and the Caribbean",
-    "Melanesia", "Micronesia", "Northern Africa", "Northern America", "Northern Europe",
-    "Polynesia", "South-eastern Asia", "Southern Asia", "Southern Europe",
-    "Sub-Saharan Africa", "Western Asia", "Western Europe",
-]  # fmt: skip
+    "Africa",
+    "Americas",
+    "Asia",
+    "Europe",
+    "Oceania",
+    "Australia and New Zealand",
+    "Central Asia",
+    "Eastern Asia",
+    "Eastern Europe",
+    "Latin America and the Caribbean",
+    "Melanesia",
+    "Micronesia",
+    "Northern Africa",
+    "Northern America",
+    "Northern Europe",
+    "Polynesia",
+    "South-eastern Asia",
+    "Southern Asia",
+    "Southern Europe",
+    "Sub-Saharan Africa",
+    "Western Asia",
+    "Western Europe",
+]
 
 
 class Verification(BaseModel):

@@ -10,9 +10,14 @@ from supplier.service_layer.unit_of_work import UnitOfWork
 
 
 def register_supplier(
-    *, legal_name: str, country: str, industry_code: str, uscc: str | None, registry_id: str | None,
+    *,
+    legal_name: str,
+    country: str,
+    industry_code: str,
+    uscc: str | None,
+    registry_id: str | None,
     uow: UnitOfWork,
-) -> Supplier:  # fmt: skip
+) -> Supplier:
     """Register a supplier. Emits greenchain.supplier.registered.v1."""
     with uow:
         existing = uow.suppliers.find_by_identity(uscc=uscc, registry_id=registry_id)
@@ -20,7 +25,11 @@ def register_supplier(
             field, value = ("USCC", uscc) if uscc and existing.uscc == uscc else ("registry id", registry_id)
             raise SupplierAlreadyExists(field, str(value))
         supplier = Supplier.register(
-            legal_name=legal_name, country=country, industry_code=industry_code, uscc=uscc, registry_id=registry_id
+            legal_name=legal_name,
+            country=country,
+            industry_code=industry_code,
+            uscc=uscc,
+            registry_id=registry_id,
         )
         uow.suppliers.add(supplier)
         uow.commit()

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+
 from supplier.domain.credential_lifecycle import (
     ALLOWED_TRANSITIONS,
     CredentialState,

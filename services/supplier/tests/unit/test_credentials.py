@@ -5,6 +5,7 @@ from uuid import uuid4
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
+
 from supplier.domain.credentials import (
     CREDENTIAL_TYPES,
     Credential,

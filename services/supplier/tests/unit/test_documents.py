@@ -3,6 +3,7 @@ import io
 
 import pytest
 from pypdf import PdfWriter
+
 from supplier.domain.documents import (
     JPEG,
     PDF,

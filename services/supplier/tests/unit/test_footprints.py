@@ -6,6 +6,7 @@ from uuid import UUID
 
 import pytest
 from pydantic import ValidationError
+
 from supplier.domain.footprints import ProductFootprint, SupersedeError, link_predecessor, supersede
 from supplier.domain.identifiers import buyer_assigned_company_urn, is_urn, urn_key
 from supplier.domain.pact import DeclaredUnit, FootprintStatus

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
+
 from supplier.domain.logistics import (
     FactorNotFound,
     FactorRow,

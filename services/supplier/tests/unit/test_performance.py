@@ -3,6 +3,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
+
 from supplier.domain.performance import Figure, GhgVerificationLevel, YearlyPerformance
 from supplier.domain.plausibility import (
     DEFAULT_RANGES,

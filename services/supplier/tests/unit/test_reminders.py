@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from supplier.domain.reminders import (
     DEFAULT_THRESHOLDS,
     ReminderCandidate,

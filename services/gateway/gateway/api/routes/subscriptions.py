@@ -39,7 +39,10 @@ class SubscriptionRead(BaseModel):
 def create_subscription(body: SubscriptionCreate, request: Request, response: Response) -> SubscriptionRead:
     """Subscribe a URL to event types. The answer carries the signing secret, this one time only."""
     created = service.create_subscription(
-        url=body.url, event_types=body.event_types, policy=request.app.state.url_policy, engine=request.app.state.engine
+        url=body.url,
+        event_types=body.event_types,
+        policy=request.app.state.url_policy,
+        engine=request.app.state.engine,
     )
     response.headers["Location"] = f"/v1/subscriptions/{created.id}"
     return SubscriptionRead.model_validate(created, from_attributes=True)
