@@ -1,0 +1,1 @@
+"""Benchmarks run against the real local system (not tests: pytest never collects this package)."""
