@@ -59,6 +59,7 @@ RAW_TOPIC = "bench.raw"
 HOOK_PATH = "/hooks/bench"
 DEV_TOKEN = "bench-token"  # the stack's development credential, valid for this run only
 PROGRESS_EVERY_S = 2.0
+IDLE_WINDOW_S = 3.0
 
 # Same settings as the test session (conftest.py): webhooks to loopback over http, fast retries.
 GATEWAY_ENV = {
@@ -107,10 +108,12 @@ class Summary:
 def open_loop(
     count: int, rate: float, submit: Callable[[int, float], None], tick: Callable[[int], None]
 ) -> float:
-    """Call `submit(i, scheduled_at)` at t0 + i/rate (never waiting for earlier calls); returns t0.
+    """Call `submit(i, scheduled_at)` at t0 + i/rate from this thread; returns t0.
 
-    `submit` must hand the work off (to a pool or a non-blocking call) so one slow request never
-    shifts the schedule. `tick(i)` is called about every PROGRESS_EVERY_S for progress output.
+    A call that takes longer than 1/rate delays the next ones (the caller reports that slip); the
+    schedule itself never shifts, so the calls after it catch up. `tick(i)` is called about every
+    PROGRESS_EVERY_S for progress output. (The registrations use `Registrar.open_loop` instead,
+    which never waits for a response.)
     """
     t0 = time.monotonic() + 0.05
     next_tick = t0 + PROGRESS_EVERY_S
@@ -193,20 +196,48 @@ class CpuMeter:
         return cpu
 
     @staticmethod
-    def cores_used(before: dict[str, float], after: dict[str, float]) -> list[tuple[str, float]]:
-        """Average cores each part used between two snapshots, busiest first, then the rest."""
-        wall = after["wall"] - before["wall"]
-        used = {
-            k: (after[k] - before[k]) / wall for k in before if k not in ("wall", "machine") and k in after
-        }
+    def cpu_seconds(before: dict[str, float], after: dict[str, float]) -> tuple[dict[str, float], float]:
+        """CPU seconds each part used between two snapshots, "other work" included; and the wall time."""
+        used = {k: after[k] - before[k] for k in before if k not in ("wall", "machine") and k in after}
         ours = sum(v for v in used.values() if not math.isnan(v))
-        rows = sorted(used.items(), key=lambda kv: -kv[1] if not math.isnan(kv[1]) else 0)
-        other = (after["machine"] - before["machine"]) / wall - ours
-        return [
-            *rows,
-            ("other work on this machine", max(other, 0.0)),
-            ("whole machine busy", ours + max(other, 0.0)),
-        ]
+        used[OTHER_WORK] = max(after["machine"] - before["machine"] - ours, 0.0)
+        return used, after["wall"] - before["wall"]
+
+
+OTHER_WORK = "other work on this machine"
+
+
+@dataclass(frozen=True)
+class CpuRow:
+    part: str
+    idle_cores: float  # average cores used while the stack was idle, before the load
+    load_cores: float  # average cores used from the first request to the last webhook
+    ms_per_change: float  # CPU ms per measured change during the load
+
+
+def cpu_table(
+    idle: tuple[dict[str, float], float], load: tuple[dict[str, float], float], changes: int
+) -> list[CpuRow]:
+    (idle_s, idle_wall), (load_s, load_wall) = idle, load
+    rows = [
+        CpuRow(part, idle_s.get(part, math.nan) / idle_wall, used / load_wall, used / max(changes, 1) * 1000)
+        for part, used in load_s.items()
+    ]
+    rows.sort(key=lambda r: (r.part == OTHER_WORK, -r.load_cores if not math.isnan(r.load_cores) else 0))
+    total = CpuRow(
+        "whole machine",
+        sum(r.idle_cores for r in rows if not math.isnan(r.idle_cores)),
+        sum(r.load_cores for r in rows if not math.isnan(r.load_cores)),
+        sum(r.ms_per_change for r in rows if r.part != OTHER_WORK and not math.isnan(r.ms_per_change)),
+    )
+    return [*rows, total]
+
+
+def machine_busy_cores(seconds: float = 1.0) -> float:
+    """Average cores the whole machine is using right now, over `seconds`."""
+    before = _machine_busy_s()
+    time.sleep(seconds)
+    return (_machine_busy_s() - before) / seconds
 
 
 # --- the system under test ------------------------------------------------------------------------
@@ -399,7 +430,7 @@ class E2EResult:
     api_response: Summary  # request sent → 201 received
     latency: Summary  # 201 received → webhook arrived
     throughput: float  # webhooks / (last webhook arrival - first request sent)
-    cpu: list[tuple[str, float]]  # (part, average cores used) from first request to last webhook
+    cpu: list[CpuRow]
     registrations: list[Registration]
     webhook_at: dict[str, float]
 
@@ -424,11 +455,16 @@ def run_e2e(stack: Stack, receiver: WebhookReceiver, args: argparse.Namespace) -
         if len(got) < len(warm):
             raise RuntimeError(f"warm-up: {len(got)}/{len(warm)} webhooks in {args.drain_timeout} s")
 
+    progress(f"measuring the idle stack's CPU for {IDLE_WINDOW_S:.0f} s...")
+    idle_start = meter.snapshot()
+    time.sleep(IDLE_WINDOW_S)
+    cpu_idle = CpuMeter.cpu_seconds(idle_start, meter.snapshot())
+
     duration = args.suppliers / args.rate
     progress(f"registering {args.suppliers} suppliers at {args.rate:g}/s, open loop ({duration:.0f} s)")
     registrar.results = []
     before = len(receiver.received)
-    cpu_before = meter.snapshot()
+    cpu_load_start = meter.snapshot()
 
     def tick(submitted: int) -> None:
         answered, delivered = len(registrar.results), len(receiver.received) - before
@@ -439,7 +475,7 @@ def run_e2e(stack: Stack, receiver: WebhookReceiver, args: argparse.Namespace) -
     errors = [r for r in results if r.error]
     progress(f"all {len(results)} requests answered ({len(errors)} failed); waiting for the webhooks...")
     webhook_at = webhooks.wait_for({r.supplier_id for r in ok if r.supplier_id}, args.drain_timeout)
-    cpu = CpuMeter.cores_used(cpu_before, meter.snapshot())
+    cpu_load = CpuMeter.cpu_seconds(cpu_load_start, meter.snapshot())
 
     measured = [r for r in ok if r.supplier_id in webhook_at]
     sends = [r.sent for r in results]
@@ -456,7 +492,7 @@ def run_e2e(stack: Stack, receiver: WebhookReceiver, args: argparse.Namespace) -
         api_response=Summary.of_seconds(r.responded - r.sent for r in ok),
         latency=Summary.of_seconds(webhook_at[str(r.supplier_id)] - r.responded for r in measured),
         throughput=len(measured) / (last_webhook - min(sends)) if measured else 0.0,
-        cpu=cpu,
+        cpu=cpu_table(cpu_idle, cpu_load, len(webhook_at)),
         registrations=results,
         webhook_at=webhook_at,
     )
@@ -681,8 +717,11 @@ def report(
         lines += ["", f"  {heading:<46} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}"]
         lines += [_row(label, summary) for label, summary in stages]
     if e2e.cpu:
-        lines += ["", f"  CPU from the first request to the last webhook (average cores of {os.cpu_count()})"]
-        lines += [f"  {part:<46} {cores:8.2f}" for part, cores in e2e.cpu]
+        heading = f"CPU (cores of {os.cpu_count()}; load: first request to last webhook)"
+        lines += ["", f"  {heading:<46} {'idle':>8} {'load':>8} {'ms/change':>10}"]
+        lines += [
+            f"  {r.part:<46} {r.idle_cores:8.2f} {r.load_cores:8.2f} {r.ms_per_change:10.1f}" for r in e2e.cpu
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -720,9 +759,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     _interrupt_on_sigterm()
     wall_offset = time.time() - time.monotonic()
-    idle_load = os.getloadavg()[0]
-    if idle_load > 0.5 * (os.cpu_count() or 1):
-        progress(f"warning: 1-min load is {idle_load:.1f} before starting; other work will skew the figures")
+    busy_before = machine_busy_cores()
+    if busy_before > 0.2:
+        progress(
+            f"warning: {busy_before:.2f} cores already busy before starting; other work will skew the figures"
+        )
     run_dir = Path(tempfile.mkdtemp(prefix="greenchain-bench-"))
     receiver = WebhookReceiver().start()
     stack = Stack(StackConfig(run_dir=run_dir, ports=Ports.free(), dev_api_token=DEV_TOKEN,
@@ -759,7 +800,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(run_dir, ignore_errors=True)
 
-    machine = f"{os.cpu_count()} CPUs, 1-min load average {idle_load:.1f} before the stack started"
+    machine = f"{os.cpu_count()} CPUs, {busy_before:.2f} cores busy just before the stack started"
     print(report(e2e, raw, stages, machine=machine), flush=True)
     if args.json:
         figures = {

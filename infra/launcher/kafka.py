@@ -16,9 +16,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from kafka import KafkaAdminClient
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from kafka import KafkaAdminClient
 from launcher.paths import CACHE_DIR, INFRA_DIR, ProcessFailed, log_tail, say
 
 KAFKA_DIR = INFRA_DIR / "kafka"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kafka import KafkaConsumer, TopicPartition
+
 from launcher.paths import REPO_ROOT
 from launcher.postgres import PostgresServer
 

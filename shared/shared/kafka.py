@@ -12,12 +12,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 from sqlalchemy.exc import OperationalError
 
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from shared import observability
 from shared.events import Event, UndecodableEvent, decode
 from shared.logging import correlation_id

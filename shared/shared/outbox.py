@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
+from kafka import KafkaProducer
 from kafka.errors import KafkaError
 from sqlalchemy import (
     BigInteger,
@@ -35,7 +36,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, insert
 
-from kafka import KafkaProducer
 from shared import observability
 from shared.events import EventContract, encode, kafka_headers
 from shared.logging import correlation_id
