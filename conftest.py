@@ -7,11 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from launcher.receiver import WebhookReceiver
 from launcher.stack import Ports, Stack, StackConfig
 
 FAST_RETRIES_S = [0, 0.5, 1, 2]
+
+# Property tests must not fail because a shared 2-core machine is slow: no per-example deadline.
+settings.register_profile("greenchain", deadline=None, print_blob=True)
+settings.load_profile("greenchain")
 
 
 @pytest.fixture(scope="session")
