@@ -16,12 +16,18 @@ from shared.problems import BodySizeLimit, Problem, install_problem_handlers
 _bearer = HTTPBearer(auto_error=False)
 
 
+def bearer_matches(credentials: HTTPAuthorizationCredentials | None, expected: str) -> bool:
+    """Whether the presented bearer token is `expected`, compared in constant time."""
+    return credentials is not None and hmac.compare_digest(
+        credentials.credentials.encode(), expected.encode()
+    )
+
+
 def require_internal_token(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> None:
     """Internal services answer only callers holding the service credential."""
-    expected: str = request.app.state.internal_token
-    if credentials is None or not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
+    if not bearer_matches(credentials, request.app.state.internal_token):
         raise Problem(
             401,
             "Unauthorized",

@@ -4,12 +4,12 @@ DEVELOPMENT CREDENTIAL: every caller presents one static bearer token (DEV_API_T
 issue (#5) replaces this with OAuth2 client-credentials tokens, scopes and tenant isolation.
 """
 
-import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from shared.api import bearer_matches
 from shared.problems import Problem
 
 _bearer = HTTPBearer(auto_error=False, description="Development bearer token (DEV_API_TOKEN)")
@@ -18,8 +18,7 @@ _bearer = HTTPBearer(auto_error=False, description="Development bearer token (DE
 def require_caller(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> None:
-    expected: str = request.app.state.dev_api_token
-    if credentials is None or not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
+    if not bearer_matches(credentials, request.app.state.dev_api_token):
         raise Problem(
             401,
             "Unauthorized",

@@ -9,6 +9,7 @@ from fastapi import Depends, FastAPI
 
 from scoring.api.routes import scorecards
 from scoring.config import Settings
+from scoring.service_layer.queries import ScorecardNotFound
 from shared.api import configure_app, require_internal_token
 from shared.db import check_database, make_engine
 from shared.kafka import KafkaProbe
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app,
         max_body_bytes=settings.max_body_bytes,
         checks={"database": lambda: check_database(app.state.engine), "kafka": kafka_probe},
+        domain_errors={ScorecardNotFound: (404, "Scorecard not found")},
     )
     app.include_router(scorecards.router, dependencies=[Depends(require_internal_token)])
     return app
