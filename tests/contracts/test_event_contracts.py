@@ -3,16 +3,44 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
 import shared.contracts  # noqa: F401  (registers every contract)
 from launcher.kafka import load_topics
+from shared.contracts import scoring as sc
+from shared.contracts import supplier as su
 from shared.contracts.scoring import ComplianceScoreChanged
 from shared.contracts.supplier import SupplierRegistered
 from shared.events import CONTRACTS, UndecodableEvent, decode, encode, kafka_headers
+
+SUPPLIER = uuid.uuid4()
+CREDENTIAL = su.CredentialSnapshot(
+    credential_id=uuid.uuid4(),
+    type="iso14001",
+    state="verified",
+    number="CN-14001-1",
+    issuer="CQC",
+    issued_on=date(2025, 1, 1),
+    expires_on=date(2028, 1, 1),
+    attributes={"standard": "ISO 14001:2015"},
+    document_sha256="ab" * 32,
+)
+LEG = su.ShipmentLegResult(
+    mode="road",
+    vehicle_class="average",
+    distance_km=Decimal("100"),
+    mass_t=Decimal("2"),
+    tonne_km=Decimal("200"),
+    intensity_gco2e_per_tkm=Decimal("90"),
+    emissions_kgco2e=Decimal("18"),
+    data_quality_tier="default",
+    factor_version="2026.1",
+    factor_source="GLEC",
+)
+COMPLIANCE = {"supplier_id": SUPPLIER, "year": 2026, "model_version": "2026.1"}
 
 EXAMPLES = {
     SupplierRegistered: SupplierRegistered(
@@ -22,6 +50,50 @@ EXAMPLES = {
         uscc="91350100M000100Y43",
         industry_code="C3825",
     ),
+    su.SupplierUpdated: su.SupplierUpdated(
+        supplier_id=SUPPLIER, version=2, legal_name="A", country="CN", industry_code="C3825"
+    ),
+    su.CredentialSubmitted: su.CredentialSubmitted(supplier_id=SUPPLIER, credential=CREDENTIAL),
+    su.CredentialVerified: su.CredentialVerified(supplier_id=SUPPLIER, credential=CREDENTIAL, reviewer="r"),
+    su.CredentialRejected: su.CredentialRejected(
+        supplier_id=SUPPLIER, credential=CREDENTIAL, reason="blurred"
+    ),
+    su.CredentialRevoked: su.CredentialRevoked(supplier_id=SUPPLIER, credential=CREDENTIAL),
+    su.CredentialExpired: su.CredentialExpired(supplier_id=SUPPLIER, credential=CREDENTIAL),
+    su.CredentialExpiring: su.CredentialExpiring(
+        supplier_id=SUPPLIER, reminders=[su.ExpiringCredential(credential=CREDENTIAL, days_before=30)]
+    ),
+    su.PerformanceReported: su.PerformanceReported(
+        supplier_id=SUPPLIER,
+        year=2025,
+        figures={"energy_kgce": su.ReportedFigure(value=Decimal("1200.5"), tier="primary")},
+    ),
+    su.PerformanceFlaggedAbnormal: su.PerformanceFlaggedAbnormal(
+        supplier_id=SUPPLIER, year=2025, reasons=["water_reuse_pct 130 is above 100"]
+    ),
+    su.FootprintPublished: su.FootprintPublished(
+        supplier_id=SUPPLIER,
+        footprint_id=uuid.uuid4(),
+        product_ids=["urn:pact:product:gtin:1234"],
+        declared_unit="kilogram",
+        pcf_excluding_biogenic_kgco2e=Decimal("2.5"),
+        reference_period_start=datetime(2025, 1, 1, tzinfo=UTC),
+        reference_period_end=datetime(2026, 1, 1, tzinfo=UTC),
+        footprint={"id": "x"},
+    ),
+    su.FootprintDeprecated: su.FootprintDeprecated(supplier_id=SUPPLIER, footprint_id=uuid.uuid4()),
+    su.ShipmentRecorded: su.ShipmentRecorded(
+        supplier_id=SUPPLIER,
+        shipment_id=uuid.uuid4(),
+        shipped_on=date(2026, 3, 1),
+        year=2026,
+        tonne_km=Decimal("200"),
+        emissions_kgco2e=Decimal("18"),
+        intensity_gco2e_per_tkm=Decimal("90"),
+        data_quality_tier="default",
+        factor_version="2026.1",
+        legs=[LEG],
+    ),
     ComplianceScoreChanged: ComplianceScoreChanged(
         supplier_id=uuid.uuid4(),
         year=2026,
@@ -30,6 +102,14 @@ EXAMPLES = {
         band="Qualified-plus",
         reason="r",
     ),
+    sc.ComplianceBandChanged: sc.ComplianceBandChanged(
+        **COMPLIANCE, previous_band="Qualified", band="Leading"
+    ),
+    sc.ComplianceGradeChanged: sc.ComplianceGradeChanged(**COMPLIANCE, scope="overall", grade="A"),
+    sc.ComplianceGateFailed: sc.ComplianceGateFailed(**COMPLIANCE, failed_gates=["G1"]),
+    sc.ComplianceUnrated: sc.ComplianceUnrated(**COMPLIANCE, reason="data not filed"),
+    sc.ComplianceListEntered: sc.ComplianceListEntered(**COMPLIANCE, grade="A", band="Qualified-plus"),
+    sc.ComplianceListExited: sc.ComplianceListExited(**COMPLIANCE, reason="grade_lost", previous_grade="A"),
 }
 
 

@@ -11,9 +11,18 @@ from shared.api import configure_app, require_internal_token
 from shared.db import check_database, make_engine
 from shared.kafka import KafkaProbe
 from shared.logging import configure_logging
-from supplier.api.routes import suppliers
+from supplier.api.errors import DOMAIN_ERRORS
+from supplier.api.routes import (
+    credentials,
+    documents,
+    footprints,
+    imports,
+    performance,
+    shipments,
+    sites,
+    suppliers,
+)
 from supplier.config import Settings
-from supplier.domain.errors import SupplierAlreadyExists, SupplierNotFound
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -34,10 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app,
         max_body_bytes=settings.max_body_bytes,
         checks={"database": lambda: check_database(app.state.engine), "kafka": kafka_probe},
-        domain_errors={
-            SupplierNotFound: (404, "Supplier not found"),
-            SupplierAlreadyExists: (409, "Supplier exists"),
-        },
+        domain_errors=DOMAIN_ERRORS,
     )
-    app.include_router(suppliers.router, dependencies=[Depends(require_internal_token)])
+    for module in (suppliers, sites, credentials, documents, performance, imports, footprints, shipments):
+        app.include_router(module.router, dependencies=[Depends(require_internal_token)])
     return app

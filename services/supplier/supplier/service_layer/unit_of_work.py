@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine, RootTransaction
 
+from shared.events import EventContract
 from shared.outbox import add_to_outbox
 from supplier.adapters.orm import outbox
 from supplier.adapters.repository import SupplierRepository
@@ -25,6 +26,7 @@ class UnitOfWork:
         self.conn = self.engine.connect()
         self._transaction: RootTransaction = self.conn.begin()
         self.suppliers = SupplierRepository(self.conn)
+        self._pending: list[EventContract] = []
         return self
 
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
@@ -32,9 +34,15 @@ class UnitOfWork:
             self._transaction.rollback()  # anything not committed explicitly is undone
         self.conn.close()
 
+    def publish(self, event: EventContract) -> None:
+        """Queue an event; it is written to the outbox by `commit`, in the same transaction."""
+        self._pending.append(event)
+
     def commit(self) -> None:
-        """Write the aggregates' recorded events to the outbox, then commit everything at once."""
+        """Write the recorded events to the outbox, then commit everything at once."""
         for aggregate in self.suppliers.seen:
             while aggregate.events:
                 add_to_outbox(self.conn, outbox, aggregate.events.pop(0), source=EVENT_SOURCE)
+        while self._pending:
+            add_to_outbox(self.conn, outbox, self._pending.pop(0), source=EVENT_SOURCE)
         self._transaction.commit()

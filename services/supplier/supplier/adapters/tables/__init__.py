@@ -1,0 +1,1 @@
+"""Tables by area, all on the one `supplier.adapters.orm.metadata`; migrations create them."""

@@ -1,0 +1,5 @@
+"""The footprints tables (SQLAlchemy Core), mirroring the migrations."""
+
+from supplier.adapters.orm import metadata
+
+__all__ = ["metadata"]

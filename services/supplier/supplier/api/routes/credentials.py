@@ -1,0 +1,5 @@
+"""Credentials routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["credentials"])

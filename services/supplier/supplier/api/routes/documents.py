@@ -1,0 +1,5 @@
+"""Documents routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["documents"])

@@ -1,0 +1,5 @@
+"""Footprints routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["footprints"])

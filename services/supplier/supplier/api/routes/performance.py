@@ -1,0 +1,5 @@
+"""Performance routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["performance"])

@@ -1,0 +1,5 @@
+"""Shipments routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["shipments"])

@@ -1,0 +1,5 @@
+"""Sites routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["sites"])
