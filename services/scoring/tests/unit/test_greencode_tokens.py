@@ -123,3 +123,26 @@ def test_a_retired_key_no_longer_verifies_what_it_signed(tmp_path):
 def test_a_ring_without_an_active_key_says_how_to_make_one():
     with pytest.raises(RuntimeError, match="scoring keys rotate"):
         KeyRing([]).signing_key(NOW)
+
+
+def test_the_offline_cli_verifies_without_network(tmp_path, monkeypatch, capsys):
+    import socket
+
+    from scoring.greencode.cli import main
+
+    keys = KeyDirectory(tmp_path / "keys")
+    key = keys.rotate(activated_at=NOW - timedelta(days=1))
+    token = sign(statement(exp=datetime.now(UTC) + timedelta(days=1)), key)
+    jwks_file = tmp_path / "jwks.json"
+    jwks_file.write_text(json.dumps(keys.load().jwks(datetime.now(UTC))))
+
+    def no_network(*_args, **_kwargs):
+        raise AssertionError("the offline verifier opened a socket")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    assert main(["verify", "--jwks", str(jwks_file), token]) == 0
+    assert json.loads(capsys.readouterr().out)["verdict"] == "valid"
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert main(["verify", "--jwks", str(jwks_file), tampered]) == 1
+    assert json.loads(capsys.readouterr().out)["verdict"] == "bad_signature"
