@@ -10,6 +10,7 @@ import pytest
 
 import shared.contracts  # noqa: F401  (registers every contract)
 from launcher.kafka import load_topics
+from shared.contracts import greencode as gc
 from shared.contracts import scoring as sc
 from shared.contracts import supplier as su
 from shared.contracts.scoring import ComplianceScoreChanged
@@ -109,6 +110,38 @@ EXAMPLES = {
     sc.ComplianceGateFailed: sc.ComplianceGateFailed(**COMPLIANCE, failed_gates=["G1"]),
     sc.ComplianceUnrated: sc.ComplianceUnrated(**COMPLIANCE, reason="data not filed"),
     sc.ComplianceListEntered: sc.ComplianceListEntered(**COMPLIANCE, grade="A", band="Qualified-plus"),
+    gc.GreenCodeIssued: gc.GreenCodeIssued(
+        supplier_id=SUPPLIER,
+        code_id=uuid.uuid4(),
+        year=2026,
+        grade="A",
+        industry_grade="A+",
+        band="Leading",
+        kid="k",
+        verification_url="https://example.com/v1/verify?token=t",
+    ),
+    gc.GreenCodeSuperseded: gc.GreenCodeSuperseded(
+        supplier_id=SUPPLIER,
+        code_id=uuid.uuid4(),
+        year=2026,
+        superseded_by=uuid.uuid4(),
+        reason="grade A -> B",
+    ),
+    gc.GreenCodeRevoked: gc.GreenCodeRevoked(
+        supplier_id=SUPPLIER, code_id=uuid.uuid4(), year=2026, reason="G1"
+    ),
+    gc.CarbonLabelIssued: gc.CarbonLabelIssued(
+        supplier_id=SUPPLIER,
+        code_id=uuid.uuid4(),
+        year=2026,
+        footprint_id=uuid.uuid4(),
+        label_type="footprint",
+        kid="k",
+        verification_url="https://example.com/v1/verify?token=t",
+    ),
+    gc.CarbonLabelSuperseded: gc.CarbonLabelSuperseded(
+        supplier_id=SUPPLIER, code_id=uuid.uuid4(), year=2026, footprint_id=uuid.uuid4(), reason="deprecated"
+    ),
     sc.ComplianceListExited: sc.ComplianceListExited(**COMPLIANCE, reason="grade_lost", previous_grade="A"),
 }
 

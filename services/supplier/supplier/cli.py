@@ -1,4 +1,4 @@
-"""`supplier serve | relay | migrate`: the supplier service's processes."""
+"""`supplier serve | relay | importer | scheduler | migrate`: the supplier service's processes."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from shared.migrations import upgrade_to_head
 from shared.worker import run_relay
 from supplier.adapters.orm import outbox
 from supplier.config import Settings
+from supplier.service_layer.imports import run_importer
+from supplier.service_layer.scheduler import run_scheduler
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 
@@ -22,6 +24,8 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8001)
     commands.add_parser("relay", help="publish outbox rows to Kafka")
+    commands.add_parser("importer", help="process queued bulk import jobs")
+    commands.add_parser("scheduler", help="expire credentials and send expiry reminders")
     commands.add_parser("migrate", help="upgrade the database schema to head")
     args = parser.parse_args(argv)
     settings = Settings()
@@ -31,6 +35,10 @@ def main(argv: list[str] | None = None) -> None:
         )
     elif args.command == "relay":
         run_relay(settings, outbox, "supplier")
+    elif args.command == "importer":
+        run_importer(settings)
+    elif args.command == "scheduler":
+        run_scheduler(settings)
     else:
         upgrade_to_head(ALEMBIC_INI, str(settings.database_url))
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -11,6 +12,29 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from shared.identifiers import industry_problem, uscc_problem
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+SupplierSize = Literal["micro", "small", "medium", "large"]
+"""Enterprise size class (as in the national SME classification by industry, staff and revenue)."""
+
+# Practical address syntax: one @, no spaces, a dot in the domain; deliverability is not checked.
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)*\.[^@\s.]{2,}$")
+
+
+class SupplierContact(BaseModel):
+    """A person to contact at the supplier."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(max_length=254, description="e-mail address, e.g. 'li.wei@example.cn'")
+    phone: str | None = Field(default=None, min_length=3, max_length=40)
+    role: str | None = Field(default=None, max_length=100, description="e.g. 'sustainability manager'")
+
+    @field_validator("email")
+    @classmethod
+    def _valid_email(cls, value: str) -> str:
+        if not _EMAIL.match(value):
+            raise ValueError(f"{value!r} is not an e-mail address such as 'li.wei@example.cn'")
+        return value
 
 
 class SupplierRegistration(BaseModel):
@@ -41,6 +65,8 @@ class SupplierRegistration(BaseModel):
         description="Company registry id outside China, e.g. 'DE:HRB 12345'",
     )
     industry_code: str = Field(description="GB/T 4754 industry class, e.g. 'C3825'")
+    size: SupplierSize | None = None
+    contacts: list[SupplierContact] = Field(default_factory=list, max_length=50)
 
     @field_validator("uscc")
     @classmethod
@@ -73,3 +99,6 @@ class SupplierRead(BaseModel):
     registry_id: str | None
     industry_code: str
     created_at: datetime
+    size: SupplierSize | None = None
+    contacts: list[SupplierContact] | None = None
+    version: int | None = Field(default=None, description="increases with every change; the ETag")

@@ -1,6 +1,7 @@
 """The supplier database schema (SQLAlchemy Core). Alembic migrations create it; this mirrors them."""
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Uuid
+from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, Uuid, text
+from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.outbox import outbox_table, processed_events_table
 
@@ -17,6 +18,13 @@ suppliers = Table(
     Column("registry_id", String(100), unique=True),
     Column("version", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("size", String(10)),
+    Column("contacts", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    # Keyset pagination walks (created_at, id); the industry filter is a prefix match.
+    Index("suppliers_keyset", "created_at", "id"),
+    Index(
+        "suppliers_industry_prefix", "industry_code", postgresql_ops={"industry_code": "varchar_pattern_ops"}
+    ),
 )
 
 outbox = outbox_table(metadata)

@@ -11,6 +11,7 @@ from shared.api import configure_app, require_internal_token
 from shared.db import check_database, make_engine
 from shared.kafka import KafkaProbe
 from shared.logging import configure_logging
+from supplier.adapters.blobs import make_blob_store
 from supplier.api.errors import DOMAIN_ERRORS
 from supplier.api.routes import (
     credentials,
@@ -23,6 +24,7 @@ from supplier.api.routes import (
     suppliers,
 )
 from supplier.config import Settings
+from supplier.service_layer.shipments import factor_table
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -34,6 +36,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         configure_logging(settings.service_name, settings.log_level)
         app.state.engine = make_engine(str(settings.database_url))
         app.state.internal_token = settings.internal_token.get_secret_value()
+        app.state.factor_table = factor_table(settings.logistics_factor_overrides_path)
+        app.state.blobs = make_blob_store(settings)
+        app.state.max_document_bytes = settings.max_document_bytes
         yield
         kafka_probe.close()
         app.state.engine.dispose()
