@@ -39,9 +39,13 @@ def configure_app(
     app: FastAPI,
     *,
     max_body_bytes: int,
+    upload_max_bytes: int | None = None,
+    upload_paths: str | None = None,
     checks: dict[str, ReadinessCheck],
     domain_errors: Mapping[type[Exception], tuple[int, str]] | None = None,
 ) -> None:
     install_problem_handlers(app, domain_errors)
     install_observability(app, checks)
-    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=max_body_bytes, upload_max_bytes=upload_max_bytes, upload_paths=upload_paths
+    )

@@ -41,6 +41,7 @@ from shared.events import EventContract, encode, kafka_headers
 from shared.logging import correlation_id
 
 NOTIFY_CHANNEL = "outbox"
+_BULK_ROWS = 5000  # 7 bind parameters a row
 log = logging.getLogger(__name__)
 
 
@@ -90,6 +91,35 @@ def add_to_outbox(conn: Connection, outbox: Table, event: EventContract, *, sour
     )
     conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
     return event_id
+
+
+def add_many_to_outbox(
+    conn: Connection, outbox: Table, events: Sequence[EventContract], *, source: str
+) -> list[uuid.UUID]:
+    """Write many events to the outbox inside the caller's transaction; one NOTIFY wakes the relay.
+
+    One multi-row INSERT per `_BULK_ROWS` events (PostgreSQL allows 65,535 bind parameters per
+    statement); rows keep the given order in `seq`.
+    """
+    event_ids = [uuid.uuid4() for _ in events]
+    rows = [
+        {
+            "event_id": event_id,
+            "topic": event.topic,
+            "key": event.partition_key,
+            "event_type": event.event_type,
+            "source": source,
+            "payload": event.model_dump(mode="json"),
+            "correlation_id": correlation_id.get(),
+        }
+        for event_id, event in zip(event_ids, events, strict=True)
+    ]
+    if not rows:
+        return []
+    for start in range(0, len(rows), _BULK_ROWS):
+        conn.execute(outbox.insert().values(rows[start : start + _BULK_ROWS]))
+    conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+    return event_ids
 
 
 def mark_processed(conn: Connection, processed: Table, *, consumer: str, event_id: uuid.UUID) -> bool:

@@ -7,6 +7,7 @@ a stack trace: an unexpected error is logged with the correlation id and answere
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -106,19 +107,37 @@ def _domain_handler(status: int, title: str) -> Callable[[Request, Exception], A
 
 
 class BodySizeLimit:
-    """Refuses bodies over `max_bytes` with 413, by Content-Length and while streaming chunked bodies."""
+    """Refuses bodies over the limit with 413, by Content-Length and while streaming chunked bodies.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    Upload routes (paths matching `upload_paths`) get the larger `upload_max_bytes`; every other
+    route keeps the small JSON limit, so a large body cannot be sent where none is expected.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        upload_max_bytes: int | None = None,
+        upload_paths: str | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_max_bytes = upload_max_bytes or max_bytes
+        self.upload_paths = re.compile(upload_paths) if upload_paths else None
+
+    def limit_for(self, path: str) -> int:
+        if self.upload_paths is not None and self.upload_paths.match(path):
+            return self.upload_max_bytes
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._too_large(limit, scope, receive, send)
             return
         received = 0
         too_large = False
@@ -128,7 +147,7 @@ class BodySizeLimit:
             nonlocal received, too_large
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
+            if received > limit:
                 # Frameworks turn errors raised here into 400s; a disconnect stops the app reading instead.
                 too_large = True
                 return {"type": "http.disconnect"}
@@ -147,8 +166,9 @@ class BodySizeLimit:
             if not too_large:
                 raise
         if too_large and not started:
-            await self._too_large(scope, receive, send)
+            await self._too_large(limit, scope, receive, send)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem_response(413, "Request body too large", f"The limit is {self.max_bytes} bytes.")
+    @staticmethod
+    async def _too_large(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(413, "Request body too large", f"The limit is {limit} bytes.")
         await response(scope, receive, send)

@@ -18,4 +18,8 @@ class ServiceSettings(BaseSettings):
     )
     log_level: str = "INFO"
     max_body_bytes: int = Field(default=1_048_576, description="Largest JSON request body accepted")
+    max_upload_bytes: int = Field(
+        default=22_020_096,
+        description="Largest body on upload routes (documents, bulk imports): 20 MiB plus multipart framing",
+    )
     relay_poll_interval_s: float = Field(default=1.0, description="Outbox relay's fallback poll interval")

@@ -1,15 +1,13 @@
 """Supplier service settings."""
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr
 
 from shared.settings import ServiceSettings
 
 MIB = 1024 * 1024
-# Room for the multipart framing and the `credential` JSON part around the largest document.
-UPLOAD_FORM_ALLOWANCE_BYTES = MIB
 
 
 class Settings(ServiceSettings):
@@ -37,16 +35,3 @@ class Settings(ServiceSettings):
     logistics_factor_overrides_path: Path | None = Field(
         default=None, description="TOML file whose [[factors]] rows replace or add default GLEC intensities"
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _body_limit_admits_documents(cls, data: Any) -> Any:
-        """Unless MAX_BODY_BYTES is set explicitly, the whole-body limit admits the largest upload.
-
-        The body-size middleware guards every route; the upload routes apply the tighter
-        per-document limit themselves while streaming.
-        """
-        if isinstance(data, dict) and "max_body_bytes" not in data:
-            document_limit = int(data.get("max_document_bytes", 20 * MIB))
-            return data | {"max_body_bytes": max(MIB, document_limit + UPLOAD_FORM_ALLOWANCE_BYTES)}
-        return data

@@ -65,7 +65,7 @@ class CredentialSnapshot(_Part):
     """A credential as it stands after the change the event announces."""
 
     credential_id: UUID
-    type: str = Field(description="catalogue key, e.g. iso14001, green_factory, green_code")
+    type: str = Field(description="catalogue key, e.g. iso_14001, green_factory, green_code_grade")
     state: str = Field(description="submitted, verified, rejected, revoked or expired")
     number: str | None = None
     issuer: str | None = None

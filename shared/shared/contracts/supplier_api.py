@@ -102,3 +102,8 @@ class SupplierRead(BaseModel):
     size: SupplierSize | None = None
     contacts: list[SupplierContact] | None = None
     version: int | None = Field(default=None, description="increases with every change; the ETag")
+
+
+# Routes that take files (certificate documents, bulk imports): they get the upload body limit,
+# the same at the gateway and in the supplier service.
+UPLOAD_PATHS = r"^/v1/suppliers/[^/]+/(credentials(/[^/]+/document)?|imports)/?$"

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 
 from shared.api import configure_app, require_internal_token
+from shared.contracts.supplier_api import UPLOAD_PATHS
 from shared.db import check_database, make_engine
 from shared.kafka import KafkaProbe
 from shared.logging import configure_logging
@@ -47,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_app(
         app,
         max_body_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.max_upload_bytes,
+        upload_paths=UPLOAD_PATHS,
         checks={"database": lambda: check_database(app.state.engine), "kafka": kafka_probe},
         domain_errors=DOMAIN_ERRORS,
     )

@@ -80,6 +80,16 @@ def footprint_document(cells: dict[str, str]) -> dict[str, Any]:
     return document
 
 
+def footprint_column(loc: tuple[int | str, ...]) -> str:
+    """The CSV column a validation error location belongs to: `("companyIds", 0)` is `companyIds`."""
+    parts = []
+    for part in loc:
+        if isinstance(part, int):  # an item of a `|`-separated list: the column is the list
+            break
+        parts.append(part)
+    return ".".join(parts)
+
+
 def _cell(value: str, annotation: Any) -> Any:
     if annotation is bool:
         return {"true": True, "false": False}.get(value.lower(), value)

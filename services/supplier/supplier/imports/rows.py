@@ -19,6 +19,7 @@ import io
 import json
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -29,6 +30,7 @@ from supplier.domain.performance import YearlyPerformance
 from supplier.imports.columns import (
     POLLUTANT,
     SCOPE3,
+    footprint_column,
     footprint_columns,
     footprint_document,
     performance_columns,
@@ -113,6 +115,23 @@ class ImportFile:
             return str(record.get("year", "")).strip(), str(record.get("site_id") or "").strip().lower()
         return "id", str(record.get("id", "")).strip().lower()
 
+    @cached_property
+    def first_rows(self) -> dict[tuple[str, str] | None, int]:
+        """The 1-based row number of every key's first record; a later record with it is a duplicate."""
+        first: dict[tuple[str, str] | None, int] = {}
+        for index in range(len(self)):
+            first.setdefault(self.key(index), index + 1)
+        return first
+
+    def parse_unique_row(self, index: int) -> ParsedRow:
+        """`parse_row`, and a valid record whose key an earlier record has is an error too."""
+        parsed = self.parse_row(index)
+        first = self.first_rows.get(self.key(index), parsed.row)
+        if first == parsed.row or parsed.errors:
+            return parsed
+        field_name = "year" if self.kind is ImportKind.PERFORMANCE else "id"
+        return ParsedRow(parsed.row, None, (RowError(parsed.row, field_name, f"duplicates row {first}"),))
+
     def parse_row(self, index: int) -> ParsedRow:
         """Validate record `index` (0-based); its errors carry the 1-based row number."""
         row = index + 1
@@ -143,8 +162,10 @@ class ImportFile:
         return [RowError(row, self._field(e["loc"]), e["msg"]) for e in error.errors()]
 
     def _field(self, loc: tuple[int | str, ...]) -> str:
-        if self.format is ImportFormat.JSON or self.kind is ImportKind.FOOTPRINTS:
+        if self.format is ImportFormat.JSON:
             return "/".join(str(part) for part in loc)
+        if self.kind is ImportKind.FOOTPRINTS:
+            return footprint_column(loc)
         return performance_column(loc)
 
 

@@ -15,17 +15,16 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, RowMapping, select, text, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, Engine, RowMapping, select, update
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from shared.db import make_engine
 from shared.events import EventContract
 from shared.logging import configure_logging
-from shared.outbox import NOTIFY_CHANNEL
+from shared.outbox import add_many_to_outbox
 from shared.process import stop_on_signals
 from supplier.adapters.orm import outbox
 from supplier.adapters.tables.performance import import_jobs
@@ -36,6 +35,7 @@ from supplier.service_layer import footprints, performance
 from supplier.service_layer.unit_of_work import EVENT_SOURCE, UnitOfWork
 
 MAX_STORED_ERRORS = 1000
+MAX_ATTEMPTS = 3  # failed attempts of one batch before the job is failed
 OPEN = ("queued", "running")
 _JOB_COLUMNS = [c for c in import_jobs.c if c.name != "payload"]
 log = logging.getLogger(__name__)
@@ -80,19 +80,12 @@ def get_import(*, job_id: uuid.UUID, uow: UnitOfWork) -> dict[str, Any]:
         return dict(row)
 
 
-@dataclass
-class _Parsed:
-    """A job's file, parsed once per worker, and the first row number of every unique key."""
+class BatchFailed(Exception):
+    """A batch of `job_id` failed with `error` (not a database outage); its transaction rolled back."""
 
-    file: ImportFile
-    first_rows: dict[Any, int] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, file: ImportFile) -> _Parsed:
-        parsed = cls(file)
-        for index in range(len(file)):
-            parsed.first_rows.setdefault(file.key(index), index + 1)
-        return parsed
+    def __init__(self, job_id: uuid.UUID, error: Exception) -> None:
+        super().__init__(f"import job {job_id}: {type(error).__name__}: {error}")
+        self.job_id, self.error = job_id, error
 
 
 class ImportRunner:
@@ -101,54 +94,89 @@ class ImportRunner:
     def __init__(self, engine: Engine, *, batch_size: int = 1000) -> None:
         self.engine = engine
         self.batch_size = batch_size
-        self._files: dict[uuid.UUID, _Parsed] = {}
+        self._files: dict[uuid.UUID, ImportFile] = {}
 
     def run(self, stop: threading.Event, *, poll_interval_s: float) -> None:
-        """Work until `stop` is set; a database outage is waited out, the batch is simply retried."""
+        """Work until `stop` is set. A database outage is waited out and the batch retried; any
+        other error counts an attempt on its job, which fails after MAX_ATTEMPTS: no crash loop."""
         while not stop.is_set():
             try:
-                busy = self.run_once()
-            except OperationalError as error:
+                busy = self._run_once_counting_failures()
+            except DBAPIError as error:
+                if not _is_outage(error):
+                    raise
                 log.warning("database unavailable; retrying", extra={"error": str(error)})
                 busy = False
             if not busy:
                 stop.wait(poll_interval_s)
 
     def run_once(self) -> bool:
-        """Handle one batch of the oldest open job not claimed by another worker; False if none."""
-        with self.engine.begin() as conn:
-            job = (
-                conn.execute(
-                    select(*_JOB_COLUMNS)
-                    .where(import_jobs.c.status.in_(OPEN))
-                    .order_by(import_jobs.c.created_at)
-                    .limit(1)
-                    .with_for_update(skip_locked=True)
-                )
-                .mappings()
-                .first()
-            )
-            if job is None:
-                return False
-            parsed = self._parsed(conn, job)
-            if job["phase"] == "validating":
-                self._validate_batch(conn, job, parsed)
-            elif job["mode"] == "all_or_nothing":
-                self._store_everything(conn, job, parsed)
-            else:
-                self._store_batch(conn, job, parsed)
+        """Handle one batch of the oldest open job not claimed by another worker; False if none.
+
+        Raises BatchFailed (after rolling the batch back) when the batch fails for any reason but
+        a database outage, which is raised as is.
+        """
+        job_id = None
+        try:
+            with self.engine.begin() as conn:
+                job = _claim(conn)
+                if job is None:
+                    return False
+                job_id = job["id"]
+                self._handle(conn, job)
+        except Exception as error:
+            if job_id is None or _is_outage(error):
+                raise
+            raise BatchFailed(job_id, error) from error
         return True
 
-    def _parsed(self, conn: Connection, job: RowMapping) -> _Parsed:
+    def _run_once_counting_failures(self) -> bool:
+        try:
+            return self.run_once()
+        except BatchFailed as failure:
+            self._record_failure(failure)
+            return False
+
+    def _handle(self, conn: Connection, job: RowMapping) -> None:
+        parsed = self._parsed(conn, job)
+        if job["phase"] == "validating":
+            self._validate_batch(conn, job, parsed)
+        elif job["mode"] == "all_or_nothing":
+            self._store_everything(conn, job, parsed)
+        else:
+            self._store_batch(conn, job, parsed)
+
+    def _record_failure(self, failure: BatchFailed) -> None:
+        """Count a failed attempt on the job; the MAX_ATTEMPTS-th fails it with a job-level error."""
+        self._files.pop(failure.job_id, None)  # parse the file afresh on the next attempt
+        with self.engine.begin() as conn:
+            job = conn.execute(
+                select(import_jobs.c.attempts, import_jobs.c.errors, import_jobs.c.error_count)
+                .where(import_jobs.c.id == failure.job_id, import_jobs.c.status.in_(OPEN))
+                .with_for_update()
+            ).first()
+            if job is None:
+                return
+            attempts = job.attempts + 1
+            log.error(
+                "import batch failed", exc_info=failure.error,
+                extra={"job_id": str(failure.job_id), "attempt": attempts, "max_attempts": MAX_ATTEMPTS},
+            )  # fmt: skip
+            changes: dict[str, Any] = {"attempts": attempts}
+            if attempts >= MAX_ATTEMPTS:
+                changes |= _stopped(job, failure.error, attempts)
+            conn.execute(update(import_jobs).where(import_jobs.c.id == failure.job_id).values(**changes))
+
+    def _parsed(self, conn: Connection, job: RowMapping) -> ImportFile:
         if job["id"] not in self._files:
             payload = conn.execute(
                 select(import_jobs.c.payload).where(import_jobs.c.id == job["id"])
             ).scalar_one()
-            file = ImportFile.parse(payload, kind=ImportKind(job["kind"]), format=ImportFormat(job["format"]))
-            self._files[job["id"]] = _Parsed.of(file)
+            kind, format = ImportKind(job["kind"]), ImportFormat(job["format"])
+            self._files[job["id"]] = ImportFile.parse(payload, kind=kind, format=format)
         return self._files[job["id"]]
 
-    def _validate_batch(self, conn: Connection, job: RowMapping, parsed: _Parsed) -> None:
+    def _validate_batch(self, conn: Connection, job: RowMapping, parsed: ImportFile) -> None:
         end = min(job["processed_rows"] + self.batch_size, job["total_rows"])
         rows = _checked_rows(conn, job, parsed, range(job["processed_rows"], end))
         errors = [error for row in rows for error in row.errors]
@@ -157,23 +185,22 @@ class ImportRunner:
             changes |= {"phase": "storing"} if job["error_count"] + len(errors) == 0 else _finished("failed")
         self._update(conn, job, errors, changes)
 
-    def _store_batch(self, conn: Connection, job: RowMapping, parsed: _Parsed) -> None:
+    def _store_batch(self, conn: Connection, job: RowMapping, parsed: ImportFile) -> None:
         end = min(job["processed_rows"] + self.batch_size, job["total_rows"])
         rows = _checked_rows(conn, job, parsed, range(job["processed_rows"], end))
         good = [row.value for row in rows if not row.errors]
-        _publish_all(conn, _store(conn, job, good))
+        add_many_to_outbox(conn, outbox, _store(conn, job, good), source=EVENT_SOURCE)
         changes = {"processed_rows": end, "accepted_rows": job["accepted_rows"] + len(good)}
         if end == job["total_rows"]:
             changes |= _finished("succeeded")
         self._update(conn, job, [error for row in rows for error in row.errors], changes)
 
-    def _store_everything(self, conn: Connection, job: RowMapping, parsed: _Parsed) -> None:
+    def _store_everything(self, conn: Connection, job: RowMapping, parsed: ImportFile) -> None:
         total = job["total_rows"]
         for start in range(0, total, self.batch_size):
-            rows = [
-                parsed.file.parse_row(index) for index in range(start, min(start + self.batch_size, total))
-            ]
-            _publish_all(conn, _store(conn, job, [row.value for row in rows]))
+            rows = [parsed.parse_row(index) for index in range(start, min(start + self.batch_size, total))]
+            events = _store(conn, job, [row.value for row in rows])
+            add_many_to_outbox(conn, outbox, events, source=EVENT_SOURCE)
         self._update(conn, job, [], {"accepted_rows": total} | _finished("succeeded"))
 
     def _update(
@@ -189,6 +216,7 @@ class ImportRunner:
                 started_at=job["started_at"] or datetime.now(UTC),
                 errors=job["errors"] + stored,
                 error_count=job["error_count"] + len(errors),
+                attempts=0,  # counts consecutive failures of the current batch
                 **changes,
             )
         )
@@ -196,13 +224,44 @@ class ImportRunner:
             self._files.pop(job["id"], None)
 
 
+def _claim(conn: Connection) -> RowMapping | None:
+    """Lock the oldest open job no other worker holds; it stays locked until the batch commits."""
+    return (
+        conn.execute(
+            select(*_JOB_COLUMNS)
+            .where(import_jobs.c.status.in_(OPEN))
+            .order_by(import_jobs.c.created_at)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        .mappings()
+        .first()
+    )
+
+
+def _is_outage(error: BaseException) -> bool:
+    """Errors worth waiting out rather than counting against the job: the database is unreachable
+    or refused for now (connection lost, shutdown, serialization failure, deadlock)."""
+    return isinstance(error, OperationalError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
+
+
+def _stopped(job: Any, error: Exception, attempts: int) -> dict[str, Any]:
+    """The job failed as a whole: a job-level error (no row, no field) joins the row errors."""
+    detail = f"internal error while importing: {type(error).__name__}"
+    detail += f"; the job was stopped after {attempts} attempts"
+    stopped = {"row": None, "field": None, "detail": detail}
+    return {"errors": [*job.errors, stopped], "error_count": job.error_count + 1} | _finished("failed")
+
+
 def _finished(status: str) -> dict[str, Any]:
     return {"status": status, "finished_at": datetime.now(UTC)}
 
 
-def _checked_rows(conn: Connection, job: RowMapping, parsed: _Parsed, indexes: range) -> list[ParsedRow]:
+def _checked_rows(conn: Connection, job: RowMapping, parsed: ImportFile, indexes: range) -> list[ParsedRow]:
     """Parse the rows, then add the errors only the whole file or the database can tell."""
-    rows = [_unique(parsed, parsed.file.parse_row(index)) for index in indexes]
+    rows = [parsed.parse_unique_row(index) for index in indexes]
     values = [row.value for row in rows if not row.errors]
     if job["kind"] == ImportKind.PERFORMANCE:
         problems = _site_problems(conn, job["supplier_id"], values)
@@ -233,41 +292,12 @@ def _with_problem(row: ParsedRow, problem: tuple[str, str] | None) -> ParsedRow:
     return ParsedRow(row.row, None, (RowError(row.row, *problem),))
 
 
-def _unique(parsed: _Parsed, row: ParsedRow) -> ParsedRow:
-    first = parsed.first_rows.get(parsed.file.key(row.row - 1), row.row)
-    if first == row.row or row.errors:
-        return row
-    field_name = "year" if parsed.file.kind is ImportKind.PERFORMANCE else "id"
-    return ParsedRow(row.row, None, (RowError(row.row, field_name, f"duplicates row {first}"),))
-
-
 def _store(conn: Connection, job: RowMapping, values: list[Any]) -> list[EventContract]:
     if job["kind"] == ImportKind.FOOTPRINTS:
         return footprints.store_footprints(conn, job["supplier_id"], values)
     industry = performance.supplier_industry(conn, job["supplier_id"])
     checked = [performance.check_year(value, industry_code=industry) for value in values]
     return performance.store_years(conn, job["supplier_id"], checked)
-
-
-def _publish_all(conn: Connection, events: list[EventContract]) -> None:
-    """Outbox rows for many events in one statement (the unit of work writes them one by one)."""
-    if not events:
-        return
-    conn.execute(
-        outbox.insert(),
-        [
-            {
-                "event_id": uuid.uuid4(),
-                "topic": event.topic,
-                "key": event.partition_key,
-                "event_type": event.event_type,
-                "source": EVENT_SOURCE,
-                "payload": event.model_dump(mode="json"),
-            }
-            for event in events
-        ],
-    )
-    conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
 
 
 def run_importer(settings: Settings) -> None:

@@ -2,7 +2,8 @@
 
 `performance_years` holds one row per supplier, year and site (NULL site = the whole supplier);
 the unique key treats NULL sites as equal (NULLS NOT DISTINCT), so a re-report replaces the row.
-`import_jobs` holds bulk imports: the uploaded payload, progress, and capped per-row errors.
+`import_jobs` holds bulk imports: the uploaded payload, progress, and capped per-row errors;
+`attempts` counts consecutive failed attempts of the current batch (the importer stops at 3).
 """
 
 from sqlalchemy import (
@@ -57,6 +58,7 @@ import_jobs = Table(
     Column("accepted_rows", Integer, nullable=False),
     Column("error_count", Integer, nullable=False),
     Column("errors", JSONB, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
     Column("payload", LargeBinary, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("started_at", DateTime(timezone=True)),

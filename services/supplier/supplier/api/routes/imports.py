@@ -24,10 +24,14 @@ _EXTENSIONS = {".csv": ImportFormat.CSV, ".json": ImportFormat.JSON}
 
 
 class RowErrorRead(BaseModel):
-    row: int = Field(
-        description="1-based, counting data rows only (CSV: after the header; JSON: array index + 1)"
+    row: int | None = Field(
+        description="1-based, counting data rows only (CSV: after the header; JSON: array index + 1); "
+        "null for an error of the whole job"
     )
-    field: str = Field(description="CSV column, or the JSON pointer inside the row; empty for the whole row")
+    field: str | None = Field(
+        description="CSV column, or the JSON pointer inside the row; empty for the whole row, "
+        "null for an error of the whole job"
+    )
     detail: str
 
 
