@@ -6,11 +6,13 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from hypothesis import settings
 
 from launcher.receiver import WebhookReceiver
 from launcher.stack import Ports, Stack, StackConfig
+from launcher.tenants import Tenants
 
 FAST_RETRIES_S = [0, 0.5, 1, 2]
 
@@ -32,7 +34,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     config = StackConfig(
         run_dir=Path(tmp_path_factory.mktemp("stack")),
         ports=Ports.free(),
-        dev_api_token="test-token",  # noqa: S106
         gateway_env={
             # Tests receive webhooks on loopback over http; production refuses both.
             "WEBHOOK_ALLOW_HTTP": "true",
@@ -45,3 +46,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     stack.start()
     yield stack
     stack.stop()
+
+
+@pytest.fixture(scope="session")
+def tenants(stack: Stack) -> Iterator[Tenants]:
+    """Organisations and API clients of the stack's gateway: `tenants.platform_admin()`,
+    `.buyer(name)`, `.supplier_org(supplier_id)`, `.reviewer()`; each has `.headers` with a bearer token
+    from the real token endpoint, `.organisation_id`, `.client_id` and `.secret`."""
+    with httpx.Client(base_url=stack.url("gateway"), timeout=30) as http:
+        made = Tenants(stack.database_url("gateway"), http)
+        yield made
+        made.close()

@@ -11,6 +11,7 @@ import time
 from launcher.kafka import ensure_jars
 from launcher.paths import RUN_DIR, ProcessFailed, say
 from launcher.stack import Ports, Stack, StackConfig, describe
+from launcher.tenants import bootstrap_dev_clients
 
 
 def _up(args: argparse.Namespace) -> int:
@@ -29,7 +30,8 @@ def _up(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         stack.start()
-        print(describe(stack), flush=True)
+        clients = bootstrap_dev_clients(stack.url("gateway"), stack.env("gateway"), stack.config.run_dir)
+        print(describe(stack, clients), flush=True)
         while not (dead := stack.dead_processes()):
             time.sleep(1)
         say(f"{', '.join(dead)} stopped unexpectedly; see {stack.logs_dir}. Stopping everything.")

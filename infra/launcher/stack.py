@@ -6,7 +6,6 @@ a temporary directory), so both run exactly the same processes.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -21,12 +20,15 @@ import httpx
 from launcher.kafka import KafkaBroker, load_topics
 from launcher.paths import REPO_ROOT, ProcessFailed, free_port, log_tail, say
 from launcher.postgres import PostgresServer
+from launcher.tenants import DEV_CLIENTS_FILE, DevClient
 
 SERVICES = ("supplier", "scoring", "gateway")
 # Every long-running process, as (service, command); the API is `serve`.
 PROCESSES: tuple[tuple[str, str], ...] = (
     ("supplier", "serve"),
     ("supplier", "relay"),
+    ("supplier", "importer"),
+    ("supplier", "scheduler"),
     ("scoring", "serve"),
     ("scoring", "consume"),
     ("scoring", "relay"),
@@ -55,7 +57,11 @@ class StackConfig:
     run_dir: Path
     ports: Ports = field(default_factory=Ports)
     internal_token: str = field(default_factory=lambda: os.urandom(24).hex())
-    dev_api_token: str = "dev-token"  # noqa: S105  (development credential, see gateway/api/security.py)
+    # Signs the gateway's access tokens; fresh per start, so tokens never outlive the stack that issued them.
+    token_signing_key: str = field(default_factory=lambda: os.urandom(32).hex())
+    # Encrypts webhook signing secrets at rest; kept in the run directory, since the database outlives
+    # a restart and a new key would make every stored secret unreadable.
+    webhook_secret_key: str | None = None
     gateway_env: dict[str, str] = field(default_factory=dict)
     log_level: str = "INFO"
 
@@ -69,6 +75,9 @@ class Stack:
             config.run_dir / "kafka", port=ports.kafka, controller_port=ports.kafka_controller
         )
         self.logs_dir = config.run_dir / "logs"
+        self.webhook_secret_key = config.webhook_secret_key or _kept_secret(
+            config.run_dir / "webhook-secret.key"
+        )
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
 
     def url(self, service: str) -> str:
@@ -87,11 +96,19 @@ class Stack:
             "RELAY_POLL_INTERVAL_S": "1.0",
             "PROMETHEUS_MULTIPROC_DIR": str(self.config.run_dir / "metrics" / service),
         }
+        if service == "supplier":
+            env["BLOB_DIR"] = str(self.config.run_dir / "blobs")
+        if service == "scoring":
+            env |= {
+                "GREENCODE_KEYS_DIR": str(self.config.run_dir / "greencode-keys"),
+                "PUBLIC_BASE_URL": self.url("gateway"),
+            }
         if service == "gateway":
             env |= {
                 "SUPPLIER_URL": self.url("supplier"),
                 "SCORING_URL": self.url("scoring"),
-                "DEV_API_TOKEN": self.config.dev_api_token,
+                "TOKEN_SIGNING_KEY": self.config.token_signing_key,
+                "WEBHOOK_SECRET_KEY": self.webhook_secret_key,
             } | self.config.gateway_env
         return env
 
@@ -212,33 +229,37 @@ class Stack:
         self.postgres.stop()
 
 
-def describe(stack: Stack) -> str:
+def describe(stack: Stack, clients: list[DevClient]) -> str:
     """What a person needs to use the running system."""
-    token = stack.config.dev_api_token
-    return "\n".join(
-        [
-            "greenchain is running:",
-            f"  gateway (public API)  {stack.url('gateway')}   docs: {stack.url('gateway')}/docs",
-            f"  supplier (internal)   {stack.url('supplier')}",
-            f"  scoring (internal)    {stack.url('scoring')}",
-            f"  Kafka                 {stack.kafka.bootstrap_servers}",
-            f"  PostgreSQL            {stack.postgres.url('gateway', driver='postgresql')}"
-            " (and /supplier, /scoring)",
-            f"  logs                  {stack.logs_dir}",
-            f"Development bearer token: {token}",
-            "Try:",
-            f"  curl -s -X POST {stack.url('gateway')}/v1/suppliers -H 'Authorization: Bearer {token}' "
-            "-H 'Content-Type: application/json' -d "
-            + json.dumps(
-                json.dumps(
-                    {
-                        "legal_name": "Fujian Green Fasteners",
-                        "country": "CN",
-                        "uscc": "91350100M000100Y43",
-                        "industry_code": "C3825",
-                    }
-                )
-            ),
-            "Press Ctrl-C to stop everything.",
-        ]
-    )
+    gateway = stack.url("gateway")
+    lines = [
+        "greenchain is running:",
+        f"  gateway (public API)  {gateway}   docs: {gateway}/docs",
+        f"  supplier (internal)   {stack.url('supplier')}",
+        f"  scoring (internal)    {stack.url('scoring')}",
+        f"  Kafka                 {stack.kafka.bootstrap_servers}",
+        f"  PostgreSQL            {stack.postgres.url('gateway', driver='postgresql')}"
+        " (and /supplier, /scoring)",
+        f"  logs                  {stack.logs_dir}",
+        f"Development API clients (saved in {stack.config.run_dir / DEV_CLIENTS_FILE}):",
+        *(f"  {c.role:15} client_id {c.client_id}  secret {c.client_secret}" for c in clients),
+        "Get a token (valid 15 minutes) and use it as 'Authorization: Bearer <access_token>':",
+    ]
+    if clients:
+        admin = clients[0]
+        lines.append(
+            f"  curl -s -u {admin.client_id}:{admin.client_secret} -d grant_type=client_credentials "
+            f"{gateway}/v1/oauth/token"
+        )
+    lines.append("Press Ctrl-C to stop everything.")
+    return "\n".join(lines)
+
+
+def _kept_secret(path: Path) -> str:
+    """A random secret made once and kept (owner-only) in ``path``."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(os.urandom(32).hex())
+    return path.read_text().strip()

@@ -138,12 +138,13 @@ def depends_on(spec: dict[str, Any]) -> dict[str, str]:
 
 def resolve(value: str) -> str:
     """The value as `docker compose up` passes it: defaults filled in; required variables get a
-    placeholder (a real run stops with the `:?` message until they are set)."""
+    placeholder (a real run stops with the `:?` message until they are set), long enough for keys that
+    need 32 characters."""
 
     def substitute(match: re.Match[str]) -> str:
         if match["op"] in (":-", "-"):
             return match["arg"]
-        return f"placeholder-{match['name'].lower()}"
+        return f"placeholder-{match['name'].lower()}-{'0' * 32}"
 
     return _INTERPOLATION.sub(substitute, value.replace("$$", "\0")).replace("\0", "$")
 

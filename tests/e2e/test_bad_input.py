@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from launcher.stack import Stack
+from launcher.tenants import Tenants
 
 VALID = {
     "legal_name": "Fujian Green Fasteners",
@@ -17,8 +18,9 @@ VALID = {
 
 
 @pytest.fixture
-def gateway(stack: Stack):
-    headers = {"Authorization": f"Bearer {stack.config.dev_api_token}"}
+def gateway(stack: Stack, tenants: Tenants):
+    """The platform operator's client: it may register suppliers and see every one."""
+    headers = tenants.platform_admin().headers
     with httpx.Client(base_url=stack.url("gateway"), headers=headers, timeout=10) as client:
         yield client
 

@@ -11,6 +11,7 @@ from standardwebhooks import Webhook
 
 from launcher.receiver import WebhookReceiver
 from launcher.stack import Stack
+from launcher.tenants import Tenants
 from shared.identifiers import USCC_ALPHABET, uscc_check_character
 
 SCORE_CHANGED = "greenchain.compliance.score.changed.v1"
@@ -22,20 +23,30 @@ def new_uscc() -> str:
     return body + uscc_check_character(body)
 
 
-@pytest.fixture
-def gateway(stack: Stack) -> httpx.Client:
-    headers = {"Authorization": f"Bearer {stack.config.dev_api_token}"}
-    with httpx.Client(base_url=stack.url("gateway"), headers=headers, timeout=10) as client:
+@pytest.fixture(scope="module")
+def buyer(stack: Stack, tenants: Tenants) -> httpx.Client:
+    """A buyer's client: it subscribes, keeps a supply base and reads its suppliers."""
+    with httpx.Client(base_url=stack.url("gateway"), timeout=10) as client:
+        client.headers.update(tenants.buyer("walking skeleton buyer").headers)
         yield client
 
 
-def subscribe(gateway: httpx.Client, url: str) -> dict:
-    response = gateway.post("/v1/subscriptions", json={"url": url, "event_types": [SCORE_CHANGED]})
+@pytest.fixture(scope="module")
+def platform(stack: Stack, tenants: Tenants) -> httpx.Client:
+    """The platform operator's client: it registers suppliers."""
+    with httpx.Client(base_url=stack.url("gateway"), timeout=10) as client:
+        client.headers.update(tenants.platform_admin().headers)
+        yield client
+
+
+def subscribe(buyer: httpx.Client, url: str) -> dict:
+    response = buyer.post("/v1/subscriptions", json={"url": url, "event_types": [SCORE_CHANGED]})
     assert response.status_code == 201, response.text
     return response.json()
 
 
-def register(gateway: httpx.Client, **overrides: str) -> dict:
+def register(platform: httpx.Client, buyer: httpx.Client, **overrides: str) -> dict:
+    """The platform registers a supplier and the buyer adds it to its supply base."""
     body = {
         "legal_name": "Fujian Green Fasteners Co.",
         "country": "CN",
@@ -43,9 +54,12 @@ def register(gateway: httpx.Client, **overrides: str) -> dict:
         "industry_code": "C3825",
     }
     body = {k: v for k, v in (body | overrides).items() if v is not None}
-    response = gateway.post("/v1/suppliers", json=body)
+    response = platform.post("/v1/suppliers", json=body)
     assert response.status_code == 201, response.text
-    return response.json()
+    supplier = response.json()
+    added = buyer.post("/v1/supply-base", json={"supplier_id": supplier["id"]})
+    assert added.status_code == 201, added.text
+    return supplier
 
 
 def for_supplier(supplier_id: str):
@@ -53,10 +67,10 @@ def for_supplier(supplier_id: str):
 
 
 def test_registering_a_supplier_delivers_a_signed_webhook(
-    gateway: httpx.Client, webhook_receiver: WebhookReceiver
+    platform: httpx.Client, buyer: httpx.Client, webhook_receiver: WebhookReceiver
 ):
-    subscription = subscribe(gateway, webhook_receiver.url("/hooks/signed"))
-    supplier = register(gateway)
+    subscription = subscribe(buyer, webhook_receiver.url("/hooks/signed"))
+    supplier = register(platform, buyer)
 
     [delivery] = webhook_receiver.wait_for(for_supplier(supplier["id"]), timeout_s=30)
 
@@ -66,7 +80,7 @@ def test_registering_a_supplier_delivers_a_signed_webhook(
     body = json.loads(delivery.body)
     assert body["type"] == SCORE_CHANGED
     assert body["data"]["band"] == "Unrated"
-    assert body["data"]["score"] == "0.00"  # a decimal string, never a float
+    assert body["data"]["score"] is None  # the first scorecard is Unrated: no data filed yet
     assert body["data"]["previous_band"] is None
     assert delivery.headers["webhook-id"]  # the event id, stable across retries
     with pytest.raises(Exception, match="signature"):
@@ -76,12 +90,12 @@ def test_registering_a_supplier_delivers_a_signed_webhook(
 
 
 def test_a_failing_receiver_is_retried_with_the_same_webhook_id(
-    gateway: httpx.Client, webhook_receiver: WebhookReceiver
+    platform: httpx.Client, buyer: httpx.Client, webhook_receiver: WebhookReceiver
 ):
     path = f"/hooks/flaky-{uuid.uuid4().hex}"
     webhook_receiver.fail_first[path] = 2
-    subscribe(gateway, webhook_receiver.url(path))
-    supplier = register(gateway)
+    subscribe(buyer, webhook_receiver.url(path))
+    supplier = register(platform, buyer)
 
     def third_attempt(r) -> bool:
         return r.path == path and len([x for x in webhook_receiver.received if x.path == path]) >= 3
@@ -93,14 +107,18 @@ def test_a_failing_receiver_is_retried_with_the_same_webhook_id(
     assert attempts[1].at - attempts[0].at >= 0.4  # backoff, not a busy loop
 
 
-def test_scorecard_is_readable_through_the_gateway(gateway: httpx.Client, webhook_receiver: WebhookReceiver):
-    subscribe(gateway, webhook_receiver.url("/hooks/scorecard"))
-    supplier = register(gateway, country="DE", uscc=None, registry_id=f"DE:HRB {uuid.uuid4().hex[:8]}")
+def test_scorecard_is_readable_through_the_gateway(
+    platform: httpx.Client, buyer: httpx.Client, webhook_receiver: WebhookReceiver
+):
+    subscribe(buyer, webhook_receiver.url("/hooks/scorecard"))
+    supplier = register(
+        platform, buyer, country="DE", uscc=None, registry_id=f"DE:HRB {uuid.uuid4().hex[:8]}"
+    )
     webhook_receiver.wait_for(for_supplier(supplier["id"]), timeout_s=30)
 
-    response = gateway.get(f"/v1/suppliers/{supplier['id']}/scorecards")
+    response = buyer.get(f"/v1/suppliers/{supplier['id']}/scorecards")
 
     assert response.status_code == 200
     [card] = response.json()
     assert card["band"] == "Unrated"
-    assert card["model_version"] == "provisional-0"
+    assert card["model_version"] == "2026.1"

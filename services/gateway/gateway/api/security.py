@@ -2,61 +2,57 @@
 
 Routes declare their scope: ``p: Annotated[Principal, Depends(authorise("compliance:read"))]``.
 No token or a bad one answers 401; a token without the scope answers 403. Tenant checks (a foreign id
-answers 404) belong to the service layer, which receives the Principal.
+answers 404) belong to the service layer, which receives the Principal (see
+gateway.service_layer.access for the supplier rules).
 
-TRANSITIONAL: until OAuth2 client-credentials tokens land (#5), the static DEV_API_TOKEN maps to a
-platform principal holding every scope.
+Bearer tokens are the gateway's own short-lived JWTs from POST /v1/oauth/token. Besides signature and
+expiry, every request checks that the client is still enabled: one primary-key lookup, so disabling a
+client takes effect at once instead of when its last token expires.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Annotated, Literal
-from uuid import UUID
+from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from shared.api import bearer_matches
+from gateway.service_layer.access import SCOPES, OrganisationKind, Principal
+from gateway.service_layer.tenants import client_enabled
+from gateway.service_layer.tokens import InvalidToken, TokenSigner
 from shared.problems import Problem
 
-OrganisationKind = Literal["buyer", "supplier", "platform"]
-SCOPES: dict[str, str] = {
-    "compliance:read": "read compliance of suppliers in the caller's supply base",
-    "suppliers:write": "register and update the caller's supplier record, sites, yearly data, footprints",
-    "credentials:write": "submit credentials and upload their documents",
-    "policies:write": "manage the buyer's supply base and policies, run procurement checks",
-    "subscriptions:write": "manage webhook subscriptions and read deliveries and the event feed",
-    "reviews:write": "verify, reject and revoke credentials",
-    "admin": "manage organisations and clients",
-}
-DEV_PLATFORM_ID = UUID(int=0)
+__all__ = ["SCOPES", "OrganisationKind", "Principal", "authorise", "current_principal"]
 
 _bearer = HTTPBearer(auto_error=False, description="Bearer token from POST /v1/oauth/token")
 
 
-@dataclass(frozen=True)
-class Principal:
-    """The authenticated caller: an API client of one organisation, with the scopes of its token."""
-
-    client_id: UUID
-    organisation_id: UUID
-    kind: OrganisationKind
-    supplier_id: UUID | None
-    scopes: frozenset[str]
-
-
-def _unauthorised() -> Problem:
-    return Problem(
-        401, "Unauthorized", "Send 'Authorization: Bearer <token>'.", headers={"WWW-Authenticate": "Bearer"}
+def _unauthorised(detail: str, *, presented: bool = True) -> Problem:
+    # RFC 6750 §3.1: name the error only when a token was presented.
+    challenge = (
+        'Bearer realm="greenchain", error="invalid_token"' if presented else 'Bearer realm="greenchain"'
     )
+    return Problem(401, "Unauthorized", detail, headers={"WWW-Authenticate": challenge})
 
 
-def current_principal(
+async def current_principal(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
-    if not bearer_matches(credentials, request.app.state.dev_api_token):
-        raise _unauthorised()
-    return Principal(DEV_PLATFORM_ID, DEV_PLATFORM_ID, "platform", None, frozenset(SCOPES))
+    """The caller named by a valid, unexpired token of an enabled client; otherwise 401."""
+    if credentials is None:
+        raise _unauthorised(
+            "Send 'Authorization: Bearer <token>' with a token from POST /v1/oauth/token.", presented=False
+        )
+    signer: TokenSigner = request.app.state.token_signer
+    try:
+        claims = signer.verify(credentials.credentials)
+    except InvalidToken as error:
+        raise _unauthorised(f"The token is not valid: {error}.") from error
+    engine = request.app.state.engine
+    if not await run_in_threadpool(client_enabled, client_id=claims.client_id, engine=engine):
+        raise _unauthorised("The token's client is disabled.")
+    kind: OrganisationKind = claims.kind  # type: ignore[assignment]  # checked by TokenSigner.verify
+    return Principal(claims.client_id, claims.organisation_id, kind, claims.supplier_id, claims.scopes)
 
 
 def authorise(scope: str) -> Callable[[Principal], Principal]:
@@ -69,8 +65,5 @@ def authorise(scope: str) -> Callable[[Principal], Principal]:
             raise Problem(403, "Forbidden", f"This route needs the scope '{scope}'.")
         return principal
 
+    dependency.scope = scope  # type: ignore[attr-defined]  # lets tests read a route's scope
     return dependency
-
-
-def require_caller(principal: Annotated[Principal, Depends(current_principal)]) -> None:
-    """Any authenticated caller (routes that have not declared a scope yet)."""

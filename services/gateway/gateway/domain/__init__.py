@@ -1,0 +1,1 @@
+"""Pure buyer-side rules: policies, procurement evaluation, compliance composition (no I/O)."""
