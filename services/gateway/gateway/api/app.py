@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from gateway.adapters.upstream import ScoringClient, SupplierClient, SupplierProxy, make_proxy_client
-from gateway.api.rate_limit import TokenBucketLimiter
+from gateway.api.rate_limit import TokenBucketLimiter, public_rate_limited, rate_limited
 from gateway.api.request_id import RequestIdHeader
 from gateway.api.routes import (
     clients,
     compliance,
     deliveries,
     events,
+    greencodes,
     oauth,
     policies,
     procurement,
@@ -103,17 +104,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             UnsafeUrl: (422, "Unsafe webhook URL"),
         },
     )
-    # Every route declares its scope (gateway.api.security.authorise); the token endpoint is public.
-    public = (oauth, clients, suppliers, supplier_records, subscriptions, deliveries, events)
-    for module in public:
-        app.include_router(module.router)
+    app.state.rate_limiter = TokenBucketLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
+    app.state.public_rate_limiter = TokenBucketLimiter(
+        settings.public_rate_limit_per_s, settings.public_rate_limit_burst
+    )
+    # Public: the token endpoint (argon2 makes guessing slow) and verification (limited per address).
+    app.include_router(oauth.router)
+    app.include_router(greencodes.public, dependencies=[Depends(public_rate_limited)])
+    # Every other route declares its scope (gateway.api.security.authorise) and is limited per client.
+    authenticated = (clients, suppliers, supplier_records, subscriptions, deliveries, events, greencodes)
+    for module in authenticated:
+        app.include_router(module.router, dependencies=[Depends(rate_limited)])
     install_buyer_api(app, settings)
     return app
 
 
 def install_buyer_api(app: FastAPI, settings: Settings) -> None:
     """Supply base, compliance, policies and checks, with their edge conventions (rate limit, ids)."""
-    app.state.rate_limiter = TokenBucketLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
     app.state.idempotency_ttl_h = settings.idempotency_ttl_h
     app.state.upstream_concurrency = settings.upstream_concurrency
     app.add_middleware(RequestIdHeader)  # added last, so outermost: every answer gets X-Request-ID
