@@ -1,9 +1,13 @@
-"""green codes
+"""green codes and carbon labels
 
 Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-21
 """
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0004"
 down_revision = "0003"
@@ -12,8 +16,40 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "issued_codes",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("supplier_id", sa.Uuid(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("footprint_id", sa.Uuid(), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("token", sa.Text(), nullable=False),
+        sa.Column("kid", sa.String(length=100), nullable=False),
+        sa.Column("statement", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("superseded_by", sa.Uuid(), nullable=True),
+        sa.Column("reason", sa.String(length=500), nullable=True),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("valid_until", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("kind IN ('greencode', 'carbonlabel')", name="issued_code_kind"),
+        sa.CheckConstraint("status IN ('current', 'superseded', 'revoked')", name="issued_code_status"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        "one_current_code",
+        "issued_codes",
+        [
+            "kind",
+            "supplier_id",
+            "year",
+            sa.text("coalesce(footprint_id, '00000000-0000-0000-0000-000000000000'::uuid)"),
+        ],
+        unique=True,
+        postgresql_where=sa.text("status = 'current'"),
+    )
+    op.create_index("issued_codes_supplier", "issued_codes", ["supplier_id", "year"])
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("issued_codes")

@@ -7,9 +7,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
-from scoring.api.routes import scorecards
+from scoring.api.routes import greencodes, models, scorecards, standings, what_if
 from scoring.config import Settings
+from scoring.domain import ModelRegistry, UnknownModelVersion
+from scoring.greencode.service import make_issuer
+from scoring.greencode.verification import CodeNotFound
 from scoring.service_layer.queries import ScorecardNotFound
+from scoring.service_layer.standings import GreenListNotFound, InvalidCursor, YearNotScored
+from scoring.service_layer.what_if import WhatIfInvalid
 from shared.api import configure_app, require_internal_token
 from shared.db import check_database, make_engine
 from shared.kafka import KafkaProbe
@@ -23,8 +28,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.service_name, settings.log_level)
+        # Loaded once; a refused model file stops start-up with ModelInvalid naming the criterion.
+        app.state.models = ModelRegistry.from_package()
         app.state.engine = make_engine(str(settings.database_url))
         app.state.internal_token = settings.internal_token.get_secret_value()
+        app.state.issuer = make_issuer(settings)
         yield
         kafka_probe.close()
         app.state.engine.dispose()
@@ -34,7 +42,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app,
         max_body_bytes=settings.max_body_bytes,
         checks={"database": lambda: check_database(app.state.engine), "kafka": kafka_probe},
-        domain_errors={ScorecardNotFound: (404, "Scorecard not found")},
+        domain_errors={
+            ScorecardNotFound: (404, "Scorecard not found"),
+            YearNotScored: (404, "Year not scored"),
+            GreenListNotFound: (404, "Green list not found"),
+            InvalidCursor: (400, "Invalid cursor"),
+            CodeNotFound: (404, "Code not found"),
+            UnknownModelVersion: (404, "Model not found"),
+            WhatIfInvalid: (422, "Figures cannot be scored"),
+        },
     )
     app.include_router(scorecards.router, dependencies=[Depends(require_internal_token)])
+    app.include_router(standings.router, dependencies=[Depends(require_internal_token)])
+    app.include_router(greencodes.router, dependencies=[Depends(require_internal_token)])
+    app.include_router(models.router, dependencies=[Depends(require_internal_token)])
+    app.include_router(what_if.router, dependencies=[Depends(require_internal_token)])
     return app

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from scoring.domain.criteria import CriteriaModel, Criterion, GateRule, Group
+from scoring.domain.criteria import CriteriaModel, GateRule
 from scoring.domain.dates import add_months
-from scoring.domain.evidence import score_measure
+from scoring.domain.evidence import MeasureOutcome, score_measure
 from scoring.domain.facts import SupplierYearFacts, Tier, worst_tier
 from scoring.domain.gates import evaluate_gates
 from scoring.domain.grading import Band
 from scoring.domain.methods import ZERO
+from scoring.domain.plan import CriterionPlan, GroupPlan, ScoringPlan, plan_for
 from scoring.domain.scorecard import (
     CriterionResult,
     CriterionStatus,
@@ -20,35 +21,33 @@ from scoring.domain.scorecard import (
     GroupScore,
     Scorecard,
     quantise,
+    trusted,
 )
 
 HUNDRED = Decimal(100)
+SCORED, NOT_APPLICABLE = CriterionStatus.SCORED, CriterionStatus.NOT_APPLICABLE  # enum lookups are slow
 
 
-@dataclass(frozen=True, slots=True)
-class _Raw:
-    """A criterion's outcome before its group redistributes not-applicable points."""
+@dataclass(slots=True)
+class _Tally:
+    """What the scorecard needs beyond the groups: tiers of scored criteria, when evidence lapses."""
 
-    criterion: Criterion
-    applicable: bool
-    points: Decimal
-    status: CriterionStatus
-    explanation: str
-    evidence_ids: tuple[str, ...] = ()
-    tier: Tier | None = None
-    review_by: date | None = None
+    tiers: list[Tier] = field(default_factory=list)
+    evidence_ends: list[date] = field(default_factory=list)
 
 
 def score(facts: SupplierYearFacts, model: CriteriaModel) -> Scorecard:
     """Score one supplier-year. Deterministic: the same facts and model give an equal scorecard."""
-    gates = evaluate_gates(facts, model)
-    raws = [_evaluate_criterion(facts, model, criterion) for criterion in model.criteria]
-    results, groups = _score_groups(model, raws)
+    plan = plan_for(model, facts.industry)
+    gates = evaluate_gates(facts, plan)
+    results: list[CriterionResult] = []
+    tally = _Tally()
+    groups = [_score_group(facts, plan, group, results, tally) for group in plan.groups]
     rated = all(g.passed for g in gates if g.rule == GateRule.DATA_FILED_AND_PLAUSIBLE)
     total = _total(groups) if rated else None
     band = _band(model, gates, total)
-    tiers = [r.tier for r in raws if r.tier is not None and r.status == CriterionStatus.SCORED]
-    return Scorecard(
+    return trusted(
+        Scorecard,
         supplier_id=facts.supplier_id,
         industry=facts.industry,
         year=facts.year,
@@ -62,24 +61,86 @@ def score(facts: SupplierYearFacts, model: CriteriaModel) -> Scorecard:
         criteria=tuple(results),
         gates=gates,
         theme_floor_met=not any(g.below_floor for g in groups),
-        data_quality_tier=worst_tier(tiers),
-        next_review_on=_next_review(facts, model, band, [r.review_by for r in raws if r.review_by]),
+        data_quality_tier=worst_tier(tally.tiers),
+        next_review_on=_next_review(facts, model, band, tally.evidence_ends),
     )
 
 
-def _evaluate_criterion(facts: SupplierYearFacts, model: CriteriaModel, criterion: Criterion) -> _Raw:
-    if criterion.waived_by(facts.not_applicable):
-        note = f"not applicable; its {criterion.points} points go to the other {criterion.group} criteria"
-        return _Raw(criterion, False, ZERO, CriterionStatus.NOT_APPLICABLE, note)
-    outcomes = [score_measure(facts, model, criterion, measure) for measure in criterion.measures]
-    status = next((o.status for o in outcomes if o.status != CriterionStatus.SCORED), CriterionStatus.SCORED)
+def _score_group(
+    facts: SupplierYearFacts,
+    plan: ScoringPlan,
+    group: GroupPlan,
+    results: list[CriterionResult],
+    tally: _Tally,
+) -> GroupScore:
+    """Score a group's criteria, scaled so the applicable ones share the group's points (N/A).
+
+    Appends the criterion results to ``results``. Which criteria are waived is known from the facts
+    before any is scored, so the scale is too.
+    """
+    claims = facts.not_applicable
+    waived = (
+        [c.waivable and c.id in claims for c in group.criteria] if claims else [False] * len(group.criteria)
+    )
+    applicable = sum((c.points for c, off in zip(group.criteria, waived, strict=True) if not off), start=ZERO)
+    scale = group.group.points / applicable if applicable else ZERO
+    scaled: list[Decimal] = []
+    for criterion, off in zip(group.criteria, waived, strict=True):
+        if off:
+            scaled.append(ZERO * scale)
+            results.append(
+                _result(criterion, scaled[-1], ZERO, NOT_APPLICABLE, criterion.not_applicable_note)
+            )
+        else:
+            outcome = _evaluate_criterion(facts, plan, criterion, criterion.id in claims)
+            scaled.append(_scaled_result(criterion, outcome, scale, results))
+            if outcome.tier is not None and outcome.status is SCORED:
+                tally.tiers.append(outcome.tier)
+            if outcome.review_by:
+                tally.evidence_ends.append(outcome.review_by)
+    points = quantise(sum(scaled, start=ZERO))
+    max_points = group.group.points if applicable else ZERO
+    below_floor = max_points > 0 and points < max_points * plan.model.theme_floor_pct / HUNDRED
+    return trusted(GroupScore, group=group.group.id, points=points, max_points=max_points,
+                   below_floor=below_floor)  # fmt: skip
+
+
+def _scaled_result(
+    criterion: CriterionPlan, outcome: MeasureOutcome, scale: Decimal, results: list[CriterionResult]
+) -> Decimal:
+    """Append the criterion's result with its points scaled; returns the unrounded scaled points."""
+    if scale == 1:  # multiplying by 1 changes no value: skip it (most suppliers claim no N/A)
+        points, max_points, explanation = outcome.points, criterion.max_full, outcome.explanation
+    else:
+        points, max_points = outcome.points * scale, quantise(criterion.points * scale)
+        ratio = scale.quantize(Decimal("0.0001")).normalize()
+        explanation = f"{outcome.explanation}; x{ratio:f} for not-applicable criteria"
+    results.append(_result(criterion, points, max_points, outcome.status, explanation,
+                           outcome.evidence_ids, outcome.tier))  # fmt: skip
+    return points
+
+
+def _evaluate_criterion(
+    facts: SupplierYearFacts, plan: ScoringPlan, criterion: CriterionPlan, claimed: bool
+) -> MeasureOutcome:
+    """A criterion's outcome before scaling; ``tier`` only when it scored."""
+    outcomes = [score_measure(facts, plan, criterion, measure) for measure in criterion.measures]
+    if len(outcomes) == 1:  # most criteria: nothing to combine
+        only = outcomes[0]
+        only.points = ZERO + only.points  # as the sum over several measures would give
+        if only.status is not SCORED:
+            only.tier = None
+        if claimed:
+            only.explanation += criterion.refused_note
+        if len(only.evidence_ids) > 1:
+            only.evidence_ids = tuple(sorted(set(only.evidence_ids)))
+        return only
+    status = next((o.status for o in outcomes if o.status is not SCORED), SCORED)
     explanation = "; ".join(o.explanation for o in outcomes)
-    if criterion.id in facts.not_applicable:
-        explanation += " (a not-applicable claim is not accepted for this criterion)"
-    tiers = [o.tier for o in outcomes if o.tier is not None and o.status == CriterionStatus.SCORED]
-    return _Raw(
-        criterion=criterion,
-        applicable=True,
+    if claimed:
+        explanation += criterion.refused_note
+    tiers = [o.tier for o in outcomes if o.tier is not None and o.status is SCORED]
+    return MeasureOutcome(
         points=sum((o.points for o in outcomes), start=ZERO),
         status=status,
         explanation=explanation,
@@ -89,44 +150,25 @@ def _evaluate_criterion(facts: SupplierYearFacts, model: CriteriaModel, criterio
     )
 
 
-def _score_groups(model: CriteriaModel, raws: list[_Raw]) -> tuple[list[CriterionResult], list[GroupScore]]:
-    results: list[CriterionResult] = []
-    groups: list[GroupScore] = []
-    for group in model.groups:
-        group_results, group_score = _score_group(
-            model, group, [r for r in raws if r.criterion.group == group.id]
-        )
-        results += group_results
-        groups.append(group_score)
-    return results, groups
-
-
-def _score_group(
-    model: CriteriaModel, group: Group, raws: list[_Raw]
-) -> tuple[list[CriterionResult], GroupScore]:
-    """Scale applicable criteria so they share the whole group's points (N/A redistribution)."""
-    applicable = sum((r.criterion.points for r in raws if r.applicable), start=ZERO)
-    scale = group.points / applicable if applicable else ZERO
-    results = [_result(r, scale) for r in raws]
-    points = quantise(sum((r.points * scale for r in raws), start=ZERO))
-    max_points = group.points if applicable else ZERO
-    below_floor = max_points > 0 and points < max_points * model.theme_floor_pct / HUNDRED
-    return results, GroupScore(group=group.id, points=points, max_points=max_points, below_floor=below_floor)
-
-
-def _result(raw: _Raw, scale: Decimal) -> CriterionResult:
-    explanation = raw.explanation
-    if raw.applicable and scale != 1:
-        explanation += f"; x{scale.quantize(Decimal('0.0001')).normalize():f} for not-applicable criteria"
-    return CriterionResult(
-        criterion_id=raw.criterion.id,
-        group=raw.criterion.group,
-        points=quantise(raw.points * scale),
-        max_points=quantise(raw.criterion.points * scale) if raw.applicable else ZERO,
-        status=raw.status,
+def _result(
+    criterion: CriterionPlan,
+    points: Decimal,
+    max_points: Decimal,
+    status: CriterionStatus,
+    explanation: str,
+    evidence_ids: tuple[str, ...] = (),
+    tier: Tier | None = None,
+) -> CriterionResult:
+    return trusted(
+        CriterionResult,
+        criterion_id=criterion.id,
+        group=criterion.group,
+        points=quantise(points),
+        max_points=max_points,
+        status=status,
         explanation=explanation,
-        evidence_ids=raw.evidence_ids,
-        tier=raw.tier,
+        evidence_ids=evidence_ids,
+        tier=tier,
     )
 
 

@@ -4,27 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from scoring.domain.criteria import CriteriaModel, Gate, GateRule, MissingPolicy
+from scoring.domain.criteria import Gate, GateRule
 from scoring.domain.dates import add_months
 from scoring.domain.facts import SupplierYearFacts
-from scoring.domain.scorecard import GateResult
+from scoring.domain.plan import ScoringPlan
+from scoring.domain.scorecard import GateResult, trusted
 
-_Rule = Callable[[SupplierYearFacts, CriteriaModel, Gate], list[str]]
+_Rule = Callable[[SupplierYearFacts, ScoringPlan, Gate], list[str]]
 
 
-def evaluate_gates(facts: SupplierYearFacts, model: CriteriaModel) -> tuple[GateResult, ...]:
+def evaluate_gates(facts: SupplierYearFacts, plan: ScoringPlan) -> tuple[GateResult, ...]:
     """Each enabled gate's result, in the model's order."""
     results = []
-    for gate in model.gates:
+    for gate in plan.model.gates:
         if not gate.enabled:
             continue
-        failures = _RULES[gate.rule](facts, model, gate)
+        failures = _RULES[gate.rule](facts, plan, gate)
         reason = "; ".join(failures) if failures else "passed"
-        results.append(GateResult(gate_id=gate.id, rule=gate.rule, passed=not failures, reason=reason))
+        results.append(
+            trusted(GateResult, gate_id=gate.id, rule=gate.rule, passed=not failures, reason=reason)
+        )
     return tuple(results)
 
 
-def _legal_permits(facts: SupplierYearFacts, _model: CriteriaModel, gate: Gate) -> list[str]:
+def _legal_permits(facts: SupplierYearFacts, _plan: ScoringPlan, gate: Gate) -> list[str]:
     failures = []
     if not facts.gates.permits_valid:
         failures.append("a legal permit (licence, EIA approval or pollutant permit) is not valid")
@@ -34,7 +37,7 @@ def _legal_permits(facts: SupplierYearFacts, _model: CriteriaModel, gate: Gate) 
     return failures
 
 
-def _no_major_incident(facts: SupplierYearFacts, _model: CriteriaModel, gate: Gate) -> list[str]:
+def _no_major_incident(facts: SupplierYearFacts, _plan: ScoringPlan, gate: Gate) -> list[str]:
     incident = facts.gates.last_major_incident_on
     window = gate.window_months or 0
     if incident is not None and incident <= facts.as_of <= add_months(incident, window):
@@ -42,19 +45,19 @@ def _no_major_incident(facts: SupplierYearFacts, _model: CriteriaModel, gate: Ga
     return []
 
 
-def _no_falsified_data(facts: SupplierYearFacts, _model: CriteriaModel, _gate: Gate) -> list[str]:
+def _no_falsified_data(facts: SupplierYearFacts, _plan: ScoringPlan, _gate: Gate) -> list[str]:
     ban = facts.gates.falsified_data_ban_until
     return [f"falsified-data ban until {ban}"] if ban is not None and facts.as_of <= ban else []
 
 
-def _data_filed_and_plausible(facts: SupplierYearFacts, model: CriteriaModel, _gate: Gate) -> list[str]:
+def _data_filed_and_plausible(facts: SupplierYearFacts, plan: ScoringPlan, _gate: Gate) -> list[str]:
     """G4: filed, not flagged abnormal, every figure in its metric's range, no must-have figure missing."""
     failures = [] if facts.gates.data_filed else [f"data for {facts.year} not filed"]
     if facts.gates.abnormal:
         reasons = ", ".join(facts.gates.abnormal_reasons) or "no reason given"
         failures.append(f"data flagged abnormal ({reasons})")
     for metric, figure in sorted(facts.figures.items()):
-        spec = model.metrics.get(metric)
+        spec = plan.model.metrics.get(metric)
         if spec is None:
             continue  # figures the model does not read cannot make it implausible
         if (spec.min is not None and figure.value < spec.min) or (
@@ -63,9 +66,9 @@ def _data_filed_and_plausible(facts: SupplierYearFacts, model: CriteriaModel, _g
             failures.append(f"{metric} {figure.value} outside [{spec.min}, {spec.max}]")
     missing = sorted(
         metric
-        for criterion in model.criteria
-        if criterion.missing == MissingPolicy.UNRATED and not criterion.waived_by(facts.not_applicable)
-        for metric in criterion.metrics
+        for criterion, metrics in plan.unrated_metrics
+        if not criterion.waived_by(facts.not_applicable)
+        for metric in metrics
         if metric not in facts.figures
     )
     if missing:
@@ -73,7 +76,7 @@ def _data_filed_and_plausible(facts: SupplierYearFacts, model: CriteriaModel, _g
     return failures
 
 
-def _no_obsolete_equipment(facts: SupplierYearFacts, _model: CriteriaModel, _gate: Gate) -> list[str]:
+def _no_obsolete_equipment(facts: SupplierYearFacts, _plan: ScoringPlan, _gate: Gate) -> list[str]:
     if facts.gates.obsolete_equipment is None:
         return ["equipment list not filed"]
     return ["obsolete equipment in use"] if facts.gates.obsolete_equipment else []

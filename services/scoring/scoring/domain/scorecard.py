@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -18,6 +19,37 @@ CENT = Decimal("0.01")
 def quantise(value: Decimal) -> Decimal:
     """Round half-up to 0.01, the precision every published figure carries."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+_all_fields: dict[type[BaseModel], set[str]] = {}
+# BaseModel's own slots, set directly: a third faster than object.__setattr__ by name.
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def trusted(cls: type[_Model], **values: Any) -> _Model:
+    """An instance of a frozen model built from values of the right types, without validating them.
+
+    Only for score()'s hot path, which assembles scorecards from already-validated facts and model
+    values, every field given: validation would cost more than the scoring itself, and
+    ``model_construct`` (the public way) is slower than validating small models. This sets what
+    validation sets. The set of given fields is shared by all instances of a class: pydantic only
+    changes it on attribute assignment, which frozen models refuse, and copies copy it. A test
+    re-validates such scorecards and compares them, field by field and as JSON.
+    """
+    fields = _all_fields.get(cls)
+    if fields is None:
+        fields = _all_fields[cls] = set(cls.model_fields)
+    if len(values) != len(fields):
+        raise TypeError(f"{cls.__name__} needs every field: {sorted(fields - values.keys())} missing")
+    instance = object.__new__(cls)
+    object.__setattr__(instance, "__dict__", values)
+    _set_fields_set(instance, fields)
+    _set_extra(instance, None)
+    _set_private(instance, None)
+    return instance
 
 
 class CriterionStatus(StrEnum):

@@ -8,6 +8,7 @@ retired, after which codes they signed are refused as signed by a retired key.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from dataclasses import dataclass
@@ -74,6 +75,10 @@ class KeyRing:
     def jwks(self, now: datetime) -> dict[str, Any]:
         return dict(KeySet([k.key for k in self.published(now)]).as_dict(private=False))
 
+    def public_keyset(self, now: datetime) -> KeySet:
+        """The published keys without their private parts, exactly as an offline verifier has them."""
+        return KeySet.import_key_set(KeySet([k.key for k in self.published(now)]).as_dict(private=False))
+
     def retired_kids(self, now: datetime) -> frozenset[str]:
         return frozenset(k.kid for k in self.keys if k.retired(now))
 
@@ -111,12 +116,16 @@ class KeyDirectory:
         return key
 
     def ensure(self) -> KeyRing:
-        """The ring, with a first key created if there is none (a new installation)."""
-        ring = self.load()
-        if not ring.keys:
-            self.rotate()
-            ring = self.load()
-        return ring
+        """The ring, with a first key created if there is none (a new installation).
+
+        Every scoring process calls this at start-up; the lock makes one of them create the key.
+        """
+        self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with open(self.path / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not self.load().keys:
+                self.rotate()
+        return self.load()
 
     def retire(self, kid: str, *, at: datetime | None = None) -> SigningKey:
         ring = self.load()

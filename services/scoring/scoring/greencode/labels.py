@@ -66,6 +66,7 @@ class LabelDecision:
     label_type: LabelType
     reduction_pct: Decimal | None = None
     benchmark: Benchmark | None = None
+    benchmark_version: str | None = None
 
 
 def label_for(footprint: FootprintFacts, benchmarks: Benchmarks) -> LabelDecision | None:
@@ -77,5 +78,6 @@ def label_for(footprint: FootprintFacts, benchmarks: Benchmarks) -> LabelDecisio
     benchmark = benchmarks.lookup(footprint.classifications, footprint.declared_unit)
     if benchmark is not None and footprint.value_kgco2e < benchmark.kgco2e:
         reduction = (1 - footprint.value_kgco2e / benchmark.kgco2e) * 100
-        return LabelDecision("reduction", reduction.quantize(Decimal("0.1"), ROUND_HALF_UP), benchmark)
+        pct = reduction.quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return LabelDecision("reduction", pct, benchmark, benchmarks.version)
     return LabelDecision("footprint")

@@ -1,73 +1,102 @@
-"""Event handlers: each runs in one transaction with the processed-event mark and its outbox rows."""
+"""Event handlers: each event updates the read model and rescores the supplier-years it affects,
+in one transaction with the processed-event mark and the outbox rows it produces.
+
+Years an event affects: a performance report or shipment, its own year; anything about the
+supplier as a whole (profile, credentials, footprints), every year the supplier has data or a
+scorecard for, plus the current year. Each year is judged on its own date (scoring.as_of), so the
+result is the same whichever order the events came in.
+"""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from uuid import UUID
 
-from sqlalchemy import Connection, Engine, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Connection, Engine
 
-from scoring.adapters.orm import outbox, processed_events, scorecards, supplier_facts
-from scoring.service_layer.provisional import PROVISIONAL_MODEL_VERSION, score_new_supplier
-from shared.contracts.scoring import ComplianceScoreChanged
-from shared.contracts.supplier import SupplierRegistered
-from shared.events import Event
-from shared.outbox import add_to_outbox, mark_processed
+from scoring.adapters import facts_repository, read_model, scorecard_store
+from scoring.adapters.orm import processed_events
+from scoring.domain import ModelRegistry
+from scoring.service_layer.scoring import rescore_supplier
+from shared.contracts import supplier as contracts
+from shared.events import Event, EventContract
+from shared.outbox import mark_processed
 
 CONSUMER_NAME = "scoring"
-EVENT_SOURCE = "/greenchain/scoring"
 log = logging.getLogger(__name__)
 
+_CREDENTIAL_EVENTS = (
+    contracts.CredentialSubmitted,
+    contracts.CredentialVerified,
+    contracts.CredentialRejected,
+    contracts.CredentialRevoked,
+    contracts.CredentialExpired,
+)
 
-def handle_event(event: Event, *, engine: Engine) -> None:
+
+def utc_today() -> date:
+    return datetime.now(UTC).date()
+
+
+def handle_event(
+    event: Event, *, engine: Engine, registry: ModelRegistry, today: Callable[[], date] = utc_today
+) -> None:
     """Apply one supplier event exactly once: a redelivered event id changes nothing."""
     with engine.begin() as conn:
         if not mark_processed(conn, processed_events, consumer=CONSUMER_NAME, event_id=event.id):
             log.info("duplicate event skipped", extra={"event_id": str(event.id)})
             return
-        if isinstance(event.data, SupplierRegistered):
-            _record_supplier(conn, event.data)
-            _score(conn, event.data, year=event.time.year)
+        apply(conn, event.data, registry=registry, today=today())
 
 
-def _record_supplier(conn: Connection, registered: SupplierRegistered) -> None:
-    values = {
-        "legal_name": registered.legal_name,
-        "country": registered.country,
-        "industry_code": registered.industry_code,
-        "updated_at": datetime.now(UTC),
-    }
-    statement = insert(supplier_facts).values(supplier_id=registered.supplier_id, **values)
-    conn.execute(statement.on_conflict_do_update(index_elements=["supplier_id"], set_=values))
+def apply(conn: Connection, data: EventContract, *, registry: ModelRegistry, today: date) -> None:
+    """Update the read model from one event and rescore what it affects (no idempotency here)."""
+    years = _record(conn, data)
+    if years is None:
+        return  # an event that carries nothing the scores depend on
+    if not years:
+        years = _supplier_years(conn, data.supplier_id, today)
+    rescore_supplier(conn, supplier_id=data.supplier_id, years=years, registry=registry, today=today)
 
 
-def _score(conn: Connection, registered: SupplierRegistered, *, year: int) -> None:
-    previous = conn.execute(
-        select(scorecards).where(
-            scorecards.c.supplier_id == registered.supplier_id, scorecards.c.year == year
-        )
-    ).first()
-    result = score_new_supplier()
-    if previous is not None and previous.score == result.score and previous.band == result.band:
-        return  # nothing changed, nothing to announce
-    values = {
-        "model_version": PROVISIONAL_MODEL_VERSION,
-        "score": result.score,
-        "band": result.band,
-        "reason": result.reason,
-        "updated_at": datetime.now(UTC),
-    }
-    statement = insert(scorecards).values(supplier_id=registered.supplier_id, year=year, **values)
-    conn.execute(statement.on_conflict_do_update(index_elements=["supplier_id", "year"], set_=values))
-    changed = ComplianceScoreChanged(
-        supplier_id=registered.supplier_id,
-        year=year,
-        model_version=PROVISIONAL_MODEL_VERSION,
-        previous_score=previous.score if previous else None,
-        score=result.score,
-        previous_band=previous.band if previous else None,
-        band=result.band,
-        reason=result.reason,
+def _record(conn: Connection, data: EventContract) -> set[int] | None:
+    """Write the event's facts; the years it affects (empty: all), or None when nothing changed."""
+    match data:
+        case contracts.SupplierRegistered() | contracts.SupplierUpdated():
+            version = data.version if isinstance(data, contracts.SupplierUpdated) else 1
+            changed = read_model.save_profile(
+                conn,
+                supplier_id=data.supplier_id,
+                legal_name=data.legal_name,
+                country=data.country,
+                industry=data.industry_code,
+                version=version,
+            )
+            return set() if changed else None
+        case contracts.PerformanceReported():
+            return {data.year} if read_model.save_performance(conn, data) else None
+        case contracts.PerformanceFlaggedAbnormal():
+            return {data.year} if read_model.save_abnormal_flag(conn, data) else None
+        case contracts.ShipmentRecorded():
+            return {data.year} if read_model.save_shipment(conn, data) else None
+        case contracts.FootprintPublished():
+            return set() if read_model.save_footprint(conn, data) else None
+        case contracts.FootprintDeprecated():
+            changed = read_model.deprecate_footprint(
+                conn, supplier_id=data.supplier_id, footprint_id=data.footprint_id
+            )
+            return set() if changed else None
+        case _ if isinstance(data, _CREDENTIAL_EVENTS):
+            changed = read_model.save_credential(conn, supplier_id=data.supplier_id, snapshot=data.credential)
+            return set() if changed else None
+    return None  # e.g. expiry reminders: the expiry itself arrives as CredentialExpired
+
+
+def _supplier_years(conn: Connection, supplier_id: UUID, today: date) -> set[int]:
+    return (
+        facts_repository.years_with_data(conn, supplier_id)
+        | scorecard_store.scored_years(conn, supplier_id)
+        | {today.year}
     )
-    add_to_outbox(conn, outbox, changed, source=EVENT_SOURCE)
