@@ -13,6 +13,9 @@ from tqdm import tqdm
 from scoring.adapters.orm import outbox
 from scoring.config import Settings
 from scoring.domain import ModelRegistry
+from scoring.greencode.labels import load_benchmarks
+from scoring.greencode.pipeline import CodeKeeper
+from scoring.greencode.service import make_issuer
 from scoring.service_layer.handlers import CONSUMER_NAME, handle_event
 from scoring.service_layer.rescoring import RescoreSummary, rescore_year
 from shared.contracts import SUPPLIER_EVENTS
@@ -50,7 +53,8 @@ def main(argv: list[str] | None = None) -> None:
         )
     elif args.command == "consume":
         engine = make_engine(str(settings.database_url))
-        handler = partial(handle_event, engine=engine, registry=ModelRegistry.from_package())
+        registry = ModelRegistry.from_package()
+        handler = partial(handle_event, engine=engine, registry=registry, codes=code_keeper(settings))
         run_consumer(settings, name=CONSUMER_NAME, topics=[SUPPLIER_EVENTS], handler=handler)
     elif args.command == "relay":
         run_relay(settings, outbox, "scoring")
@@ -58,6 +62,11 @@ def main(argv: list[str] | None = None) -> None:
         _rescore(settings, year=args.year, model_version=args.model_version)
     else:
         upgrade_to_head(ALEMBIC_INI, str(settings.database_url))
+
+
+def code_keeper(settings: Settings) -> CodeKeeper:
+    """Green codes and carbon labels follow every scoring change (keys made on a new installation)."""
+    return CodeKeeper(issuer=make_issuer(settings), benchmarks=load_benchmarks())
 
 
 def _rescore(settings: Settings, *, year: int, model_version: str | None) -> None:
@@ -68,7 +77,13 @@ def _rescore(settings: Settings, *, year: int, model_version: str | None) -> Non
             bar.total = total
             bar.update(done - bar.n)
 
-        summary = rescore_year(year=year, model_version=model_version, engine=engine, progress=progress)
+        summary = rescore_year(
+            year=year,
+            model_version=model_version,
+            engine=engine,
+            progress=progress,
+            codes=code_keeper(settings),
+        )
     engine.dispose()
     print(_describe(summary))
 

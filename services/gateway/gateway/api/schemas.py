@@ -13,8 +13,14 @@ from gateway.domain.policies import PolicyRules, Token
 from shared.identifiers import uscc_problem
 
 SUPPLIER_ID = "0b9f1c2e-5f4a-4a53-9c61-3f0f4b6a8d21"
-Urn = Annotated[str, StringConstraints(pattern=r"^[uU][rR][nN]:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S{1,500}$")]
-Positive = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+# \S admits NUL, which PostgreSQL text and jsonb cannot hold (the check's request is stored).
+Urn = Annotated[
+    str, StringConstraints(pattern=r"^[uU][rR][nN]:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[^\s\x00]{1,500}$")
+]
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
+# Bounded so that products of quantities (footprint x quantity, mass x distance x intensity) stay far
+# inside Decimal's exponent range: an unbounded "1e999999" would overflow the arithmetic.
+Positive = Annotated[Decimal, Field(gt=0, le=Decimal("1e12"), allow_inf_nan=False)]
 _IN = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -28,8 +34,10 @@ class SupplyBaseAdd(BaseModel):
 
     uscc: str | None = Field(default=None, description="Unified social credit code; or give supplier_id")
     supplier_id: UUID | None = None
-    supplier_code: str | None = Field(default=None, min_length=1, max_length=100, description="Your own code")
-    category: str | None = Field(default=None, min_length=1, max_length=200)
+    supplier_code: str | None = Field(
+        default=None, min_length=1, max_length=100, pattern=NO_NUL, description="Your own code"
+    )
+    category: str | None = Field(default=None, min_length=1, max_length=200, pattern=NO_NUL)
 
     @field_validator("uscc")
     @classmethod

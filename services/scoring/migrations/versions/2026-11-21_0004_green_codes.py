@@ -49,7 +49,26 @@ def upgrade() -> None:
         postgresql_where=sa.text("status = 'current'"),
     )
     op.create_index("issued_codes_supplier", "issued_codes", ["supplier_id", "year"])
+    op.add_column("supplier_profiles", sa.Column("uscc", sa.String(length=18), nullable=True))
+    op.add_column("supplier_profiles", sa.Column("registry_id", sa.String(length=100), nullable=True))
+    op.create_table(
+        "label_footprints",
+        sa.Column("footprint_id", sa.Uuid(), nullable=False),
+        sa.Column("supplier_id", sa.Uuid(), nullable=False),
+        sa.Column("product_ids", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("classifications", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("declared_unit", sa.String(length=40), nullable=False),
+        sa.Column("value_kgco2e", sa.Numeric(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("superseded_by", sa.Uuid(), nullable=True),
+        sa.PrimaryKeyConstraint("footprint_id"),
+    )
+    op.create_index("ix_label_footprints_supplier_id", "label_footprints", ["supplier_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("label_footprints")
+    op.drop_column("supplier_profiles", "registry_id")
+    op.drop_column("supplier_profiles", "uscc")
     op.drop_table("issued_codes")

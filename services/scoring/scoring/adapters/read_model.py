@@ -50,13 +50,23 @@ def _upsert_newer(conn: Connection, table: Any, keys: list[str], values: dict[st
 
 
 def save_profile(
-    conn: Connection, *, supplier_id: UUID, legal_name: str, country: str, industry: str, version: int
+    conn: Connection,
+    *,
+    supplier_id: UUID,
+    legal_name: str,
+    country: str,
+    industry: str,
+    version: int,
+    uscc: str | None = None,
+    registry_id: str | None = None,
 ) -> bool:
     values = {
         "supplier_id": supplier_id,
         "legal_name": legal_name,
         "country": country,
         "industry_code": industry,
+        "uscc": uscc,
+        "registry_id": registry_id,
         "version": version,
         "updated_at": datetime.now(UTC),
     }

@@ -17,12 +17,13 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine
 
 from scoring.adapters import facts_repository, read_model, scorecard_store
-from scoring.adapters.orm import processed_events
+from scoring.adapters.orm import outbox, processed_events
 from scoring.domain import ModelRegistry
-from scoring.service_layer.scoring import rescore_supplier
+from scoring.greencode.pipeline import CodeKeeper
+from scoring.service_layer.scoring import EVENT_SOURCE, rescore_supplier
 from shared.contracts import supplier as contracts
 from shared.events import Event, EventContract
-from shared.outbox import mark_processed
+from shared.outbox import add_to_outbox, mark_processed
 
 CONSUMER_NAME = "scoring"
 log = logging.getLogger(__name__)
@@ -41,24 +42,44 @@ def utc_today() -> date:
 
 
 def handle_event(
-    event: Event, *, engine: Engine, registry: ModelRegistry, today: Callable[[], date] = utc_today
+    event: Event,
+    *,
+    engine: Engine,
+    registry: ModelRegistry,
+    today: Callable[[], date] = utc_today,
+    codes: CodeKeeper | None = None,
 ) -> None:
     """Apply one supplier event exactly once: a redelivered event id changes nothing."""
     with engine.begin() as conn:
         if not mark_processed(conn, processed_events, consumer=CONSUMER_NAME, event_id=event.id):
             log.info("duplicate event skipped", extra={"event_id": str(event.id)})
             return
-        apply(conn, event.data, registry=registry, today=today())
+        apply(conn, event.data, registry=registry, today=today(), codes=codes)
 
 
-def apply(conn: Connection, data: EventContract, *, registry: ModelRegistry, today: date) -> None:
-    """Update the read model from one event and rescore what it affects (no idempotency here)."""
+def apply(
+    conn: Connection,
+    data: EventContract,
+    *,
+    registry: ModelRegistry,
+    today: date,
+    codes: CodeKeeper | None = None,
+) -> None:
+    """Update the read model from one event and rescore what it affects (no idempotency here).
+
+    With ``codes``, green codes and carbon labels follow in the same transaction.
+    """
     years = _record(conn, data)
+    if codes is not None:
+        for label_event in codes.after_record(conn, data):
+            add_to_outbox(conn, outbox, label_event, source=EVENT_SOURCE)
     if years is None:
         return  # an event that carries nothing the scores depend on
     if not years:
         years = _supplier_years(conn, data.supplier_id, today)
-    rescore_supplier(conn, supplier_id=data.supplier_id, years=years, registry=registry, today=today)
+    rescore_supplier(
+        conn, supplier_id=data.supplier_id, years=years, registry=registry, today=today, codes=codes
+    )
 
 
 def _record(conn: Connection, data: EventContract) -> set[int] | None:
@@ -73,6 +94,8 @@ def _record(conn: Connection, data: EventContract) -> set[int] | None:
                 country=data.country,
                 industry=data.industry_code,
                 version=version,
+                uscc=data.uscc,
+                registry_id=data.registry_id,
             )
             return set() if changed else None
         case contracts.PerformanceReported():

@@ -23,6 +23,7 @@ from scoring.adapters.rankings import lock_year
 from scoring.adapters.scorecard_store import Scored
 from scoring.adapters.tables.scorecards import scorecards
 from scoring.domain import CriteriaModel, ModelRegistry, Position, compute_positions
+from scoring.greencode.pipeline import CodeKeeper
 from scoring.service_layer import green_list
 from scoring.service_layer.batch_scoring import score_population
 from scoring.service_layer.handlers import utc_today
@@ -61,6 +62,7 @@ def rescore_year(
     progress: Progress | None = None,
     today: date | None = None,
     workers: int = 1,
+    codes: CodeKeeper | None = None,
 ) -> RescoreSummary:
     """Rescore every registered supplier for ``year`` and fix the year's green list, in one transaction.
 
@@ -85,6 +87,8 @@ def rescore_year(
         fixed = green_list.fix(
             conn, year=year, model_version=model.version, scored=scored, positions=positions
         )
+        if codes is not None:  # the yearly renewal: codes of everyone whose standing moved
+            events += codes.after_scoring(conn, year=year, events=events)
         _publish(conn, [*events, *fixed.events])
     _tidy(engine)
     return RescoreSummary(

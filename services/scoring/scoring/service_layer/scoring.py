@@ -20,6 +20,7 @@ from scoring.adapters.orm import outbox
 from scoring.adapters.rankings import lock_year
 from scoring.adapters.scorecard_store import Scored
 from scoring.domain import GradeShares, ModelRegistry, Scorecard, score
+from scoring.greencode.pipeline import CodeKeeper
 from scoring.service_layer.positions import regrade
 from shared.contracts.scoring import (
     ComplianceBandChanged,
@@ -39,7 +40,13 @@ def as_of(year: int, today: date) -> date:
 
 
 def rescore_supplier(
-    conn: Connection, *, supplier_id: UUID, years: Iterable[int], registry: ModelRegistry, today: date
+    conn: Connection,
+    *,
+    supplier_id: UUID,
+    years: Iterable[int],
+    registry: ModelRegistry,
+    today: date,
+    codes: CodeKeeper | None = None,
 ) -> None:
     """Rescore ``years`` of one supplier; publishes what changed. No profile yet: nothing to score."""
     industry = facts_repository.industry_of(conn, supplier_id)
@@ -51,10 +58,10 @@ def rescore_supplier(
         day = as_of(year, today)
         model = registry.current(day)
         card = score(to_facts(record, as_of=day), model)
-        _store(conn, card, model.grade_shares_pct)
+        _store(conn, card, model.grade_shares_pct, codes)
 
 
-def _store(conn: Connection, card: Scorecard, shares: GradeShares) -> None:
+def _store(conn: Connection, card: Scorecard, shares: GradeShares, codes: CodeKeeper | None) -> None:
     supplier_id = UUID(card.supplier_id)
     previous = scorecard_store.current_for_update(conn, supplier_id, card.year)
     if previous is not None and previous.digest == scorecard_store.digest(card):
@@ -64,6 +71,8 @@ def _store(conn: Connection, card: Scorecard, shares: GradeShares) -> None:
     industries = {card.industry} | ({previous.industry} if previous is not None else set())
     events: list[EventContract] = list(card_events(scored, previous))
     events += regrade(conn, year=card.year, industries=industries, changed=supplier_id, shares=shares)
+    if codes is not None:  # after the card and grades are written: codes state what is stored
+        events += codes.after_scoring(conn, year=card.year, events=events)
     for event in events:
         add_to_outbox(conn, outbox, event, source=EVENT_SOURCE)
 

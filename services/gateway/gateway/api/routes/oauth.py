@@ -71,8 +71,16 @@ def _client_credentials(
 def issue_token(
     request: Request,
     response: Response,
-    grant_type: Annotated[str | None, Form(description="Must be client_credentials")] = None,
-    scope: Annotated[str | None, Form(description="Space-separated subset of the client's scopes")] = None,
+    grant_type: Annotated[
+        str | None, Form(description="Must be client_credentials", examples=["client_credentials"])
+    ] = None,
+    scope: Annotated[
+        str | None,
+        Form(
+            description="Space-separated subset of the client's scopes",
+            examples=["compliance:read policies:write"],
+        ),
+    ] = None,
     client_id: Annotated[str | None, Form(description="Client id, unless sent with HTTP Basic")] = None,
     client_secret: Annotated[
         str | None, Form(description="Client secret, unless sent with HTTP Basic")

@@ -15,6 +15,7 @@ router = APIRouter(prefix="/v1/policies", tags=["policies"], dependencies=[Depen
 Writer = Annotated[Principal, Depends(authorise("policies:write"))]
 Reader = Annotated[Principal, Depends(authorise("compliance:read"))]
 Name = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,99}$", examples=["default"])]
+MAX_VERSION = 2**31 - 1  # versions are PostgreSQL integers
 
 
 def _read(policy: service.PolicyVersion) -> PolicyRead:
@@ -31,7 +32,7 @@ def _if_match(value: str | None) -> int | None:
     if value is None:
         return None
     version = value.strip().removeprefix("W/").strip('"')
-    if not version.isdigit():
+    if not (version.isascii() and version.isdigit()):  # str.isdigit alone admits "²", which int() refuses
         detail = 'If-Match must be an ETag of this policy, e.g. "3".'
         raise Problem(
             400, "Invalid If-Match", detail, errors=[{"pointer": "#/header/If-Match", "detail": detail}]
@@ -79,7 +80,7 @@ def get_policy(name: Name, principal: Reader, request: Request, response: Respon
 
 @router.get("/{name}/versions/{version}")
 def get_policy_version(
-    name: Name, version: Annotated[int, Path(ge=1)], principal: Reader, request: Request
+    name: Name, version: Annotated[int, Path(ge=1, le=MAX_VERSION)], principal: Reader, request: Request
 ) -> PolicyRead:
     """One version of a policy, as a past check used it."""
     policy = service.get_policy(

@@ -94,7 +94,7 @@ def list_checks(
     supplier_id: UUID | None = None,
     decision: Literal["allow", "allow_with_conditions", "deny"] | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> CheckPage:
     """Your checks, newest first, filtered by supplier and decision; cursor-paginated."""
     records, next_cursor = service.list_checks(

@@ -82,7 +82,7 @@ class SubscriptionUpdate(BaseModel):
 
 
 class SecretRotation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"overlap_s": 3600}]})
     overlap_s: float | None = Field(
         default=None,
         ge=0,

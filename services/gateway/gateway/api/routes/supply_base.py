@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 from gateway.api.idempotency import idempotency_key, respond_idempotently
 from gateway.api.rate_limit import rate_limited
 from gateway.api.schemas import (
+    NO_NUL,
     BulkItemResult,
     BulkResult,
     ItemProblem,
@@ -91,9 +92,9 @@ def add_suppliers(body: SupplyBaseBulk, principal: Writer, request: Request) -> 
 def list_supply_base(
     principal: Reader,
     request: Request,
-    category: str | None = None,
+    category: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> SupplyBasePage:
     """The supply base ordered by supplier id, optionally one `category`; cursor-paginated."""
     entries, next_cursor = service.list_supply_base(

@@ -4,7 +4,7 @@ One row per signed token. At most one is current per subject: a supplier-year fo
 a footprint for a carbon label (a partial unique index guards it).
 """
 
-from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, Uuid, text
+from sqlalchemy import Boolean, Column, DateTime, Index, Integer, Numeric, String, Table, Text, Uuid, text
 from sqlalchemy.dialects.postgresql import JSONB
 
 from scoring.adapters.orm import metadata
@@ -36,4 +36,19 @@ issued_codes = Table(
         postgresql_where=text("status = 'current'"),
     ),
     Index("issued_codes_supplier", "supplier_id", "year"),
+)
+
+# What a carbon label states about a footprint, kept from FootprintPublished / FootprintDeprecated.
+label_footprints = Table(
+    "label_footprints",
+    metadata,
+    Column("footprint_id", Uuid, primary_key=True),
+    Column("supplier_id", Uuid, nullable=False, index=True),
+    Column("product_ids", JSONB, nullable=False),
+    Column("classifications", JSONB, nullable=False),
+    Column("declared_unit", String(40), nullable=False),
+    Column("value_kgco2e", Numeric, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("superseded_by", Uuid),
 )

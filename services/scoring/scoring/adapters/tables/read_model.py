@@ -30,6 +30,9 @@ supplier_profiles = Table(
     Column("legal_name", String(300), nullable=False),
     Column("country", String(2), nullable=False),
     Column("industry_code", String(10), nullable=False),
+    # Identity, for the green code's statement (added by migration 0004).
+    Column("uscc", String(18)),
+    Column("registry_id", String(100)),
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
