@@ -1,24 +1,25 @@
-"""`greenchain up` runs the whole system on embedded defaults; `greenchain jars` only fetches Kafka."""
+"""`greenchain up` runs the whole system on embedded defaults; `greenchain admin ...` runs the gateway's
+admin CLI against it (organisations, API clients, reviewers); `greenchain jars` only fetches Kafka."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import signal
+import subprocess
 import sys
 import time
 
 from launcher.kafka import ensure_jars
 from launcher.paths import RUN_DIR, ProcessFailed, say
 from launcher.stack import Ports, Stack, StackConfig, describe
-from launcher.tenants import bootstrap_dev_clients
+from launcher.tenants import admin, bootstrap_dev_clients
 
 
-def _up(args: argparse.Namespace) -> int:
-    ports = Ports(gateway=args.port, supplier=args.port + 1, scoring=args.port + 2)
-    config = StackConfig(
+def _config(port: int) -> StackConfig:
+    return StackConfig(
         run_dir=RUN_DIR,
-        ports=ports,
+        ports=Ports(gateway=port, supplier=port + 1, scoring=port + 2),
         # Development defaults: webhooks may go to http:// receivers on this machine.
         gateway_env={
             "WEBHOOK_ALLOW_HTTP": "true",
@@ -26,7 +27,25 @@ def _up(args: argparse.Namespace) -> int:
             "WEBHOOK_ANY_PORT": "true",
         },
     )
-    stack = Stack(config)
+
+
+def _admin(port: int, arguments: list[str]) -> int:
+    """`gateway admin <arguments>` with the environment of the stack `greenchain up` runs."""
+    if {"-h", "--help"} & set(arguments):
+        return subprocess.run(
+            [sys.executable, "-m", "gateway.cli", "admin", *arguments], check=False
+        ).returncode
+    try:
+        print(json.dumps(admin(Stack(_config(port)).env("gateway"), *arguments), indent=2))
+    except ProcessFailed as error:
+        lines = str(error).splitlines()  # the command and the error's last line, not the whole traceback
+        say(f"{lines[0]} {lines[-1]}\nIs `./dev run` running? Try `greenchain admin --help`.")
+        return 1
+    return 0
+
+
+def _up(args: argparse.Namespace) -> int:
+    stack = Stack(_config(args.port))
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         stack.start()
@@ -58,10 +77,20 @@ def main(argv: list[str] | None = None) -> None:
         "--port", type=int, default=8000, help="gateway port; supplier and scoring take the next two"
     )
     commands.add_parser("jars", help="fetch the Kafka broker's jars into .cache (done by `up` when needed)")
-    args = parser.parse_args(argv)
+    admin_cli = commands.add_parser(
+        "admin",
+        add_help=False,  # --help goes to the gateway's admin CLI, which knows the subcommands
+        help="the gateway's admin CLI on the running stack, e.g. `greenchain admin list-orgs`",
+    )
+    admin_cli.add_argument("--port", type=int, default=8000, help="the gateway port `up` was given")
+    args, rest = parser.parse_known_args(argv)
     if args.command == "jars":
         ensure_jars()
         sys.exit(0)
+    if args.command == "admin":
+        sys.exit(_admin(args.port, rest or ["--help"]))
+    if rest:
+        parser.error(f"unrecognised arguments: {' '.join(rest)}")
     sys.exit(_up(args))
 
 

@@ -354,7 +354,7 @@ def test_the_right_tenant_is_let_through(world: World, key, access):
         assert response.status_code not in refused, (role, response.status_code, response.text)
 
 
-# Public routes that forward to an upstream service: 503 here (upstreams are down) shows they were let through.
+# Public routes that forward upstream: 503 here (upstreams are down) shows they were let through.
 FORWARDING_PUBLIC = {"/readyz", "/.well-known/jwks.json", "/v1/verify"}
 
 
