@@ -38,8 +38,9 @@ def _admin(port: int, arguments: list[str]) -> int:
     try:
         print(json.dumps(admin(Stack(_config(port)).env("gateway"), *arguments), indent=2))
     except ProcessFailed as error:
-        lines = str(error).splitlines()  # the command and the error's last line, not the whole traceback
-        say(f"{lines[0]} {lines[-1]}\nIs `./dev run` running? Try `greenchain admin --help`.")
+        lines = str(error).splitlines()  # the command and the error itself, not the whole traceback
+        cause = next((line for line in reversed(lines) if "Error" in line), lines[-1])
+        say(f"{lines[0]} {cause}\nIs `./dev run` running? Try `greenchain admin --help`.")
         return 1
     return 0
 
