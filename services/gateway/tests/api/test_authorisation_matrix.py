@@ -142,6 +142,7 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("GET", "/v1/suppliers/{supplier_id}"): SUPPLIER_READ,
     ("PATCH", "/v1/suppliers/{supplier_id}"): SUPPLIER_WRITE,
     ("GET", "/v1/suppliers/{supplier_id}/scorecards"): SUPPLIER_READ,
+    ("GET", "/v1/suppliers/{supplier_id}/scorecards/{year}"): SUPPLIER_READ,
     ("GET", "/v1/suppliers/{supplier_id}/sites"): SUPPLIER_READ,
     ("POST", "/v1/suppliers/{supplier_id}/sites"): SUPPLIER_WRITE,
     ("GET", "/v1/suppliers/{supplier_id}/sites/{site_id}"): SUPPLIER_READ,
@@ -343,10 +344,13 @@ def test_other_tenants_get_404(world: World, key, access):
         assert response.status_code == expected, (role, response.text)
 
 
-@pytest.mark.parametrize(("key", "access"), PROTECTED, ids=ids(PROTECTED))
+# An endless stream (SSE) cannot be called to completion here; its right tenant is served in
+# services/gateway/tests/api/test_sse_stream.py, its refusals are the cases above.
+FINITE = [(key, access) for key, access in PROTECTED if not access.streams]
+
+
+@pytest.mark.parametrize(("key", "access"), FINITE, ids=ids(FINITE))
 def test_the_right_tenant_is_let_through(world: World, key, access):
-    if access.streams:
-        pytest.skip("an endless stream; its authorisation is covered by the other cases")
     roles = ROLES[access.tenancy][0] if access.tenancy in ROLES else [access.who_role]
     for role in roles:
         response = call(world, key, path_params(world, access), world.headers(role))
