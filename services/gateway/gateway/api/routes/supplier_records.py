@@ -78,6 +78,8 @@ READ = Rule("compliance:read", _readable)
 WRITE = Rule("suppliers:write", _writable)
 CREDENTIALS = Rule("credentials:write", _writable)
 REVIEW = Rule("reviews:write", _reviewable)
+# A verification or rejection names its reviewer: the gateway writes the caller's identity into it.
+SIGNED_REVIEW = Rule("reviews:write", _reviewable)
 
 # (method, path under /v1/suppliers/{supplier_id}, rule, OpenAPI summary)
 FORWARDED: tuple[tuple[str, str, Rule, str], ...] = (
@@ -91,8 +93,13 @@ FORWARDED: tuple[tuple[str, str, Rule, str], ...] = (
     ("GET", "/credentials/{credential_id}", READ, "One credential"),
     ("GET", "/credentials/{credential_id}/document", READ, "Download a credential's document (streamed)"),
     ("POST", "/credentials/{credential_id}/document", CREDENTIALS, "Upload a credential's document"),
-    ("POST", "/credentials/{credential_id}/verify", REVIEW, "Verify a credential (reviewers)"),
-    ("POST", "/credentials/{credential_id}/reject", REVIEW, "Reject a credential with a reason (reviewers)"),
+    ("POST", "/credentials/{credential_id}/verify", SIGNED_REVIEW, "Verify a credential (reviewers)"),
+    (
+        "POST",
+        "/credentials/{credential_id}/reject",
+        SIGNED_REVIEW,
+        "Reject a credential with a reason (reviewers)",
+    ),
     ("POST", "/credentials/{credential_id}/revoke", REVIEW, "Revoke a credential (reviewers)"),
     ("GET", "/performance", READ, "The supplier's yearly performance data"),
     ("GET", "/performance/{year}", READ, "One year's performance data"),
@@ -115,15 +122,22 @@ UNSCOPED = {
 }
 
 
-async def forward(request: Request, proxy: SupplierProxy, upstream_path: str) -> Response:
-    """Send the request on as it came and pass the answer back: a 4xx problem unchanged, a body streamed."""
+async def forward(
+    request: Request, proxy: SupplierProxy, upstream_path: str, *, body: bytes | None = None
+) -> Response:
+    """Send the request on as it came (or with ``body`` instead of its own) and pass the answer back:
+    a 4xx problem unchanged, a body streamed."""
     headers = {name: value for name in REQUEST_HEADERS if (value := request.headers.get(name)) is not None}
+    content: Any = request.stream() if request.method in BODY_METHODS else None
+    if body is not None:
+        headers.pop("content-length", None)  # httpx sets the new body's length
+        content = body
     upstream = await proxy.send(
         request.method,
         upstream_path,
         params=httpx.QueryParams(list(request.query_params.multi_items())),
         headers=headers,
-        content=request.stream() if request.method in BODY_METHODS else None,
+        content=content,
     )
     passed = {name: value for name in RESPONSE_HEADERS if (value := upstream.headers.get(name)) is not None}
     supplier_id = request.path_params["supplier_id"]
@@ -152,6 +166,18 @@ def _public_location(location: str, supplier_id: UUID) -> str:
     return location
 
 
+async def _as_reviewer(request: Request, principal: Principal) -> bytes | None:
+    """A review records who made it from the token, never from what the body claims."""
+    try:
+        document = json.loads(await request.body())
+    except ValueError:
+        return None  # not JSON: the supplier service answers the 4xx
+    if not isinstance(document, dict):
+        return None
+    document["reviewer"] = f"client:{principal.client_id}"
+    return json.dumps(document).encode()
+
+
 def _owner(body: bytes) -> str | None:
     try:
         document = json.loads(body)
@@ -167,7 +193,8 @@ def _endpoint(path: str, rule: Rule, summary: str) -> Callable[..., Awaitable[Re
         principal: Principal = params["principal"]
         await rule.check(request, principal, params["supplier_id"])
         upstream_path = unscoped.format(**params) if unscoped else request.url.path
-        return await forward(request, request.app.state.supplier_proxy, upstream_path)
+        body = await _as_reviewer(request, principal) if rule is SIGNED_REVIEW else None
+        return await forward(request, request.app.state.supplier_proxy, upstream_path, body=body)
 
     # FastAPI reads the signature: declare the typed path parameters and the scope this route needs.
     names = [segment[1:-1] for segment in path.split("/") if segment.startswith("{")]

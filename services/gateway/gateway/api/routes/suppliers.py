@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from gateway.api.security import Principal, authorise
 from gateway.service_layer.access import ensure_supplier_readable
@@ -57,3 +57,19 @@ def get_scorecards(
     """The supplier's scorecards, newest year first: your own, or a supplier's in your supply base."""
     readable(supplier_id, request, principal)
     return request.app.state.scoring_client.scorecards(supplier_id)
+
+
+@router.get("/{supplier_id}/scorecards/{year}", responses=NOT_FOUND)
+def get_scorecard(
+    supplier_id: UUID,
+    year: Annotated[int, Path(ge=2000, le=2100)],
+    request: Request,
+    principal: Annotated[Principal, Depends(authorise("compliance:read"))],
+) -> dict[str, Any]:
+    """One year's scorecard, every point explained with the ids of the evidence used, its gate
+    results and its positions overall and within the industry."""
+    readable(supplier_id, request, principal)
+    detail = request.app.state.scoring_client.scorecard_detail(supplier_id, year)
+    if detail is None:
+        raise Problem(404, "No scorecard", f"The supplier has no scorecard for {year}.")
+    return detail
