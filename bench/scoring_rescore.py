@@ -93,7 +93,7 @@ def pure_compute(population: list[SupplierYearFacts], workers: int) -> None:
     print(f"  {len(positions):,} of {n:,} suppliers ranked (the rest Unrated or with a failed gate)")
 
 
-def full_command(population: list[SupplierYearFacts], year: int, as_of: date) -> None:
+def full_command(population: list[SupplierYearFacts], year: int, as_of: date, workers: int | None) -> None:
     print("(b) full command: rescore_year on PostgreSQL (read, score, positions, COPY writes, green list)")
     try:
         from scoring.service_layer.rescoring import rescore_year
@@ -113,9 +113,10 @@ def full_command(population: list[SupplierYearFacts], year: int, as_of: date) ->
         seed_read_model(url, population)
         print(f"  read model seeded with COPY in {time.perf_counter() - started:.1f} s (not timed below)")
         engine = create_engine(url)
+        options = {} if workers is None else {"workers": workers}
         for label in ("fresh year: every scorecard new", "again: nothing changed"):
             summary = timed(
-                label, len(population), lambda: rescore_year(year=year, engine=engine, today=as_of)
+                label, len(population), lambda: rescore_year(year=year, engine=engine, today=as_of, **options)
             )
             print(
                 f"    {summary.changed:,} scorecards changed, {summary.events:,} events, green list "
@@ -135,7 +136,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--rescore-workers", type=int, default=None, help="rescore_year's workers in (b); default: its own"
+    )
     parser.add_argument("--skip-database", action="store_true", help="only part (a)")
+    parser.add_argument("--skip-compute", action="store_true", help="only part (b)")
     args = parser.parse_args()
     as_of = date(args.year + 1, 3, 31)
     load = os.getloadavg()[0]
@@ -149,9 +154,10 @@ def main() -> None:
         f"population: {len(population):,} suppliers, {industries} industries, seed {args.seed}, year "
         f"{args.year} as of {as_of} (generated in {time.perf_counter() - started:.1f} s, not timed)"
     )
-    pure_compute(population, args.workers)
+    if not args.skip_compute:
+        pure_compute(population, args.workers)
     if not args.skip_database:
-        full_command(population, args.year, as_of)
+        full_command(population, args.year, as_of, args.rescore_workers)
 
 
 if __name__ == "__main__":

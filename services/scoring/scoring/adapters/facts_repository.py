@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -61,28 +61,101 @@ def load_record(conn: Connection, supplier_id: UUID, year: int, industry: str) -
     )
 
 
-def load_year(conn: Connection, year: int) -> Iterable[SupplierRecord]:
-    """Every registered supplier's record for ``year``: one query per table, grouped in memory."""
-    profiles = conn.execute(
-        select(supplier_profiles.c.supplier_id, supplier_profiles.c.industry_code).order_by(
-            supplier_profiles.c.supplier_id
+# One supplier's read-model rows for a year, as plain tuples (see load_year): (supplier_id,
+# industry, performance rows, credential rows, footprint rows, shipment row or None).
+YearRows = tuple[str, str, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], Any]
+
+# Each query leads with the supplier id as text, the key rows are grouped by; JSON stays text here
+# and is parsed by record_of, which the yearly rescore runs in its worker processes.
+_YEAR_QUERIES = {
+    "performance": """
+        SELECT p.supplier_id::text, p.site_key::text, p.version, p.figures::text, p.abnormal,
+               p.abnormal_reasons::text, f.reasons::text
+        FROM supplier_performance p
+        LEFT JOIN performance_flags f ON (f.supplier_id, f.year, f.site_key, f.version)
+                                       = (p.supplier_id, p.year, p.site_key, p.version)
+        WHERE p.year = %(year)s""",
+    "credentials": """
+        SELECT supplier_id::text, credential_id::text, type, state, issued_on, expires_on,
+               attributes::text
+        FROM supplier_credentials""",
+    "footprints": """
+        SELECT supplier_id::text, footprint_id::text, verified, published, deprecated
+        FROM supplier_footprints""",
+    "shipments": """
+        SELECT supplier_id::text, tonne_km, clean_tonne_km, primary_tonne_km, modelled_tonne_km
+        FROM shipment_years WHERE year = %(year)s""",
+}
+
+
+def load_year(conn: Connection, year: int) -> list[YearRows]:
+    """Every registered supplier's rows for ``year``, by supplier id: one query per table.
+
+    Plain tuples from the driver, grouped in memory; ``record_of`` makes each a SupplierRecord.
+    """
+    raw: Any = conn.connection.dbapi_connection
+    with raw.cursor() as cursor:
+        grouped = {name: _grouped(cursor, query, year) for name, query in _YEAR_QUERIES.items()}
+        cursor.execute("SELECT supplier_id::text, industry_code FROM supplier_profiles ORDER BY supplier_id")
+        profiles = cursor.fetchall()
+    performance, credentials, footprints = (
+        grouped["performance"], grouped["credentials"], grouped["footprints"]
+    )  # fmt: skip
+    shipments = grouped["shipments"]
+    none: list[tuple[Any, ...]] = []
+    return [
+        (
+            key,
+            industry,
+            performance.get(key, none),
+            credentials.get(key, none),
+            footprints.get(key, none),
+            shipped[0] if (shipped := shipments.get(key)) else None,
         )
-    ).all()
-    performance = _performance(conn, supplier_performance.c.year == year)
-    credentials = _credentials(conn, None)
-    footprints = _footprints(conn, None)
-    shipments = _shipments(conn, shipment_years.c.year == year)
-    for supplier_id, industry in profiles:
-        key = str(supplier_id)
-        yield SupplierRecord(
-            supplier_id=key,
-            industry=industry,
-            year=year,
-            performance=tuple(performance.get(key, ())),
-            credentials=tuple(credentials.get(key, ())),
-            footprints=tuple(footprints.get(key, ())),
-            shipments=shipments.get(key),
-        )
+        for key, industry in profiles
+    ]
+
+
+def _grouped(cursor: Any, query: str, year: int) -> dict[str, list[tuple[Any, ...]]]:
+    cursor.execute(query, {"year": year})
+    grouped: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in cursor.fetchall():
+        grouped[row[0]].append(row)
+    return grouped
+
+
+def record_of(rows: YearRows, year: int) -> SupplierRecord:
+    """The SupplierRecord of one supplier's ``load_year`` rows (as ``load_record`` would read it)."""
+    key, industry, performance, credentials, footprints, shipment = rows
+    loads = json.loads
+    return SupplierRecord(
+        supplier_id=key,
+        industry=industry,
+        year=year,
+        performance=tuple(_performance_row(*row[1:]) for row in performance),
+        credentials=tuple(
+            CredentialRow(credential, kind, state, issued, expires, loads(attributes))
+            for _, credential, kind, state, issued, expires, attributes in credentials
+        ),
+        footprints=tuple(
+            FootprintRow(footprint, verified, published and not deprecated)
+            for _, footprint, verified, published, deprecated in footprints
+        ),
+        shipments=ShipmentYear(*shipment[1:]) if shipment is not None else None,
+    )
+
+
+def _performance_row(
+    site_key: str, version: int, figures: str, abnormal: bool, reasons: str, flag_text: str | None
+) -> PerformanceRow:
+    flag = json.loads(flag_text) if flag_text is not None else None
+    return PerformanceRow(
+        site_key,
+        version,
+        json.loads(figures),
+        abnormal or flag is not None,
+        tuple(json.loads(reasons)) + tuple(flag or ()),
+    )
 
 
 def _performance(conn: Connection, where: Any) -> dict[str, list[PerformanceRow]]:

@@ -47,10 +47,13 @@ class Scored:
     capped: bool
     as_of: date
     digest: str
-    card_json: str
+    # The whole card as JSON; None when it says what the stored card with ``known_digest`` says
+    # (the yearly rescore then writes no revision, and need not send the JSON between processes).
+    card_json: str | None
 
     @classmethod
-    def of(cls, card: Scorecard) -> Scored:
+    def of(cls, card: Scorecard, known_digest: str | None = None) -> Scored:
+        fingerprint = digest(card)
         failed = [g for g in card.failed_gates if g.rule != GateRule.DATA_FILED_AND_PLAUSIBLE]
         return cls(
             supplier_id=card.supplier_id,
@@ -65,8 +68,8 @@ class Scored:
             gate_reasons=tuple(f"{gate.gate_id} {gate.reason}" for gate in failed),
             capped=card.grade_capped,
             as_of=card.as_of,
-            digest=digest(card),
-            card_json=card.model_dump_json(),
+            digest=fingerprint,
+            card_json=None if fingerprint == known_digest else card.model_dump_json(),
         )
 
     @property
@@ -128,6 +131,7 @@ def current_row(scored: Scored, revision: int) -> dict[str, Any]:
 def save(conn: Connection, scored: Scored, previous: Row[Any] | None) -> None:
     """Append the card to the history and make it current, keeping the grades already given."""
     revision = previous.revision + 1 if previous is not None else 1
+    assert scored.card_json is not None, "a card is saved only when it changed"
     conn.execute(
         insert(scorecard_history).values(
             supplier_id=UUID(scored.supplier_id),
