@@ -105,15 +105,21 @@ def identity(conn: Connection, supplier_id: UUID) -> Identity | None:
 
 
 def code_subject(conn: Connection, supplier_id: UUID, year: int) -> CodeSubject | None:
+    """The card and who it is about in one query: both are needed, or there is nothing to decide."""
+    p = supplier_profiles.c
     card = conn.execute(
-        select(scorecards).where(scorecards.c.supplier_id == supplier_id, scorecards.c.year == year)
+        select(scorecards, p.legal_name, p.uscc, p.registry_id)
+        .join(supplier_profiles, p.supplier_id == scorecards.c.supplier_id)
+        .where(scorecards.c.supplier_id == supplier_id, scorecards.c.year == year)
     ).first()
-    who = identity(conn, supplier_id)
-    if card is None or who is None:
+    if card is None:
         return None
-    ranked = card.ranked and card.total is not None
+    overall = industry = None
+    if card.ranked and card.total is not None and (card.grade or card.industry_grade) is not None:
+        places = rankings.placements(conn, year, card.industry, card.total)
+        overall, industry = _placed(card.grade, places[0]), _placed(card.industry_grade, places[1])
     return CodeSubject(
-        identity=who,
+        identity=Identity(supplier_id, card.legal_name, card.uscc, card.registry_id),
         year=year,
         industry_code=card.industry,
         model_version=card.model_version,
@@ -121,17 +127,15 @@ def code_subject(conn: Connection, supplier_id: UUID, year: int) -> CodeSubject 
         band=card.band,
         rated=card.rated,
         failed_gates=tuple(card.failed_gates),
-        overall=_placed(conn, year, None, card.total, card.grade) if ranked else None,
-        industry=_placed(conn, year, card.industry, card.total, card.industry_grade) if ranked else None,
+        overall=overall,
+        industry=industry,
     )
 
 
-def _placed(
-    conn: Connection, year: int, industry: str | None, total: Decimal, grade: str | None
-) -> Position | None:
+def _placed(grade: str | None, placement: tuple[int, int, int]) -> Position | None:
     if grade is None:
         return None
-    rank, lower, size = rankings.placement(conn, year, industry, total)
+    rank, lower, size = placement
     return Position(grade=grade, percentile=quantise(HUNDRED * lower / size), rank=rank, population=size)
 
 

@@ -9,14 +9,14 @@ scan of the ranking index; a rank is counted only for the event of a grade that 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from scoring.adapters import rankings
-from scoring.adapters.tables.scorecards import scorecards
 from scoring.domain import Grade, GradeShares
 from scoring.domain.scorecard import quantise
 from shared.contracts.scoring import ComplianceGradeChanged
@@ -25,34 +25,55 @@ WINDOW = 4  # places either side of a cut-off whose tie groups are re-graded
 HUNDRED = Decimal(100)
 
 
+@dataclass(frozen=True, slots=True)
+class ChangedCard:
+    """The changed supplier's stored row as regrade reads it, known to the caller that just wrote it."""
+
+    supplier_id: UUID
+    model_version: str
+    industry: str
+    total: Decimal | None
+    ranked: bool
+    grade: str | None
+    industry_grade: str | None
+
+
 def regrade(
-    conn: Connection, *, year: int, industries: set[str], changed: UUID, shares: GradeShares
+    conn: Connection, *, year: int, industries: set[str], changed: ChangedCard, shares: GradeShares
 ) -> list[ComplianceGradeChanged]:
-    """Fix every grade the change made wrong, overall and in ``industries``; the events to publish."""
-    events = _regrade(conn, year, "overall", None, changed, shares)
-    for industry in sorted(industries):
-        events += _regrade(conn, year, "industry", industry, changed, shares)
+    """Fix every grade the change made wrong, overall and in ``industries``; the events to publish.
+
+    The overall pass can only change ``changed``'s overall grade, which the industry passes do not read.
+    """
+    ordered = sorted(industries)
+    overall, sizes = rankings.sizes(conn, year, ordered)  # grading changes no size: counted once
+    events = _regrade(conn, year, "overall", None, overall, changed, shares)
+    for industry in ordered:
+        events += _regrade(conn, year, "industry", industry, sizes[industry], changed, shares)
     return events
 
 
 def _regrade(
-    conn: Connection, year: int, scope: str, industry: str | None, changed: UUID, shares: GradeShares
+    conn: Connection,
+    year: int,
+    scope: str,
+    industry: str | None,
+    size: int,
+    own: ChangedCard,
+    shares: GradeShares,
 ) -> list[ComplianceGradeChanged]:
     column = rankings.GRADE_COLUMNS[scope]
-    size = rankings.size(conn, year, industry)
     cutoffs = shares.cutoffs(size)
+    offsets = [cutoff - WINDOW for cutoff in cutoffs]
+    windows = rankings.windows(conn, year, industry, offsets=offsets, limit=2 * WINDOW)
     totals: set[Decimal] = set()
     lines: list[Decimal | None] = []  # the cut-off places' totals: rank <= c iff total >= line
-    for cutoff in cutoffs:
-        window = rankings.totals_at(conn, year, industry, offset=cutoff - WINDOW, limit=2 * WINDOW)
+    for cutoff, window in zip(cutoffs, windows, strict=True):
         totals.update(window)
         place = cutoff - 1 - max(cutoff - WINDOW, 0)
         lines.append(window[place] if cutoff > 0 and place < len(window) else None)
-    own = conn.execute(
-        select(scorecards).where(scorecards.c.supplier_id == changed, scorecards.c.year == year)
-    ).first()
-    in_population = own is not None and own.ranked and (industry is None or own.industry == industry)
-    if own is not None and in_population:
+    in_population = own.ranked and (industry is None or own.industry == industry)
+    if in_population and own.total is not None:
         totals.add(own.total)
     events = []
     for row in rankings.members(conn, year, industry, totals):
@@ -62,10 +83,10 @@ def _regrade(
             percentile = quantise(Decimal(lower) * HUNDRED / size)
             events.append(_changed(row, year, scope, getattr(row, column), grade.value, percentile, rank))
             rankings.set_grade(conn, row.supplier_id, year, scope, grade.value)
-    leaving = own is not None and not own.ranked and (industry is None or own.industry == industry)
+    leaving = not own.ranked and (industry is None or own.industry == industry)
     if leaving and getattr(own, column) is not None:
         events.append(_changed(own, year, scope, getattr(own, column), None, None, None))
-        rankings.set_grade(conn, changed, year, scope, None)
+        rankings.set_grade(conn, own.supplier_id, year, scope, None)
     return events
 
 

@@ -14,14 +14,15 @@ from uuid import UUID
 
 from sqlalchemy import Connection
 
-from scoring.adapters import facts_repository, scorecard_store
+from scoring.adapters import scorecard_store
 from scoring.adapters.facts_mapping import to_facts
 from scoring.adapters.orm import outbox
 from scoring.adapters.rankings import lock_year
+from scoring.adapters.record_loader import load_supplier_year
 from scoring.adapters.scorecard_store import Scored
 from scoring.domain import GradeShares, ModelRegistry, Scorecard, score
 from scoring.greencode.pipeline import CodeKeeper
-from scoring.service_layer.positions import regrade
+from scoring.service_layer.positions import ChangedCard, regrade
 from shared.contracts.scoring import (
     ComplianceBandChanged,
     ComplianceGateFailed,
@@ -29,7 +30,7 @@ from shared.contracts.scoring import (
     ComplianceUnrated,
 )
 from shared.events import EventContract
-from shared.outbox import add_to_outbox
+from shared.outbox import add_many_to_outbox
 
 EVENT_SOURCE = "/greenchain/scoring"
 
@@ -49,12 +50,11 @@ def rescore_supplier(
     codes: CodeKeeper | None = None,
 ) -> None:
     """Rescore ``years`` of one supplier; publishes what changed. No profile yet: nothing to score."""
-    industry = facts_repository.industry_of(conn, supplier_id)
-    if industry is None:
-        return  # the registration event will score every year with data
     for year in sorted(set(years)):
         lock_year(conn, year)
-        record = facts_repository.load_record(conn, supplier_id, year, industry)
+        record = load_supplier_year(conn, supplier_id, year)
+        if record is None:
+            return  # no profile yet: the registration event will score every year with data
         day = as_of(year, today)
         model = registry.current(day)
         card = score(to_facts(record, as_of=day), model)
@@ -70,11 +70,36 @@ def _store(conn: Connection, card: Scorecard, shares: GradeShares, codes: CodeKe
     scorecard_store.save(conn, scored, previous)
     industries = {card.industry} | ({previous.industry} if previous is not None else set())
     events: list[EventContract] = list(card_events(scored, previous))
-    events += regrade(conn, year=card.year, industries=industries, changed=supplier_id, shares=shares)
+    if not _same_place(scored, previous):
+        changed = _as_stored(scored, previous)
+        events += regrade(conn, year=card.year, industries=industries, changed=changed, shares=shares)
     if codes is not None:  # after the card and grades are written: codes state what is stored
         events += codes.after_scoring(conn, year=card.year, events=events)
-    for event in events:
-        add_to_outbox(conn, outbox, event, source=EVENT_SOURCE)
+    add_many_to_outbox(conn, outbox, events, source=EVENT_SOURCE)
+
+
+def _same_place(scored: Scored, previous: Any) -> bool:
+    """The card changed but not its place in any ranking (grades are kept right on every change, so
+    none can be wrong): same industry, and out of the rankings with no grade before and after, or in
+    them with the same total and cap."""
+    if previous is None or previous.industry != scored.industry or previous.ranked != scored.ranked:
+        return False
+    if not scored.ranked:
+        return previous.grade is None and previous.industry_grade is None
+    return previous.total == scored.total and previous.capped == scored.capped
+
+
+def _as_stored(scored: Scored, previous: Any) -> ChangedCard:
+    """The row ``scorecard_store.save`` just wrote: the new card with the grades it kept."""
+    return ChangedCard(
+        supplier_id=UUID(scored.supplier_id),
+        model_version=scored.model_version,
+        industry=scored.industry,
+        total=scored.total,
+        ranked=scored.ranked,
+        grade=previous.grade if previous is not None else None,
+        industry_grade=previous.industry_grade if previous is not None else None,
+    )
 
 
 def card_events(scored: Scored, previous: Any) -> list[EventContract]:
