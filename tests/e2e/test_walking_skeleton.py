@@ -1,9 +1,16 @@
-"""The walking skeleton through the public gateway: register, Kafka, scoring, Kafka, signed webhook."""
+"""The walking skeleton through the public gateway: register, Kafka, scoring, Kafka, signed webhook.
+
+Buyers hear only about suppliers in their supply base, and a supplier can join it only once it is
+registered, so the registration's own first scorecard may be fanned out before the buyer holds it.
+The webhook tests therefore wait for a later change: the year's data filed, which moves the band from
+Unrated (a `band.changed` no registration ever produces).
+"""
 
 from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -12,9 +19,21 @@ from standardwebhooks import Webhook
 from launcher.receiver import WebhookReceiver
 from launcher.stack import Stack
 from launcher.tenants import Tenants
+from launcher.testing import wait_until
 from shared.identifiers import USCC_ALPHABET, uscc_check_character
 
 SCORE_CHANGED = "greenchain.compliance.score.changed.v1"
+BAND_CHANGED = "greenchain.compliance.band.changed.v1"
+# Enough of a year to be rated: the band leaves Unrated.
+FIGURES = {
+    "energy_kgce": "1500000",
+    "value_added_cny": "100000000",
+    "renewable_electricity_share_pct": "30",
+    "scope1_tco2e": "2500",
+    "scope2_market_tco2e": "1500",
+    "solid_waste_generated_t": "1000",
+    "solid_waste_utilised_t": "900",
+}
 
 
 def new_uscc() -> str:
@@ -39,8 +58,8 @@ def platform(stack: Stack, tenants: Tenants) -> httpx.Client:
         yield client
 
 
-def subscribe(buyer: httpx.Client, url: str) -> dict:
-    response = buyer.post("/v1/subscriptions", json={"url": url, "event_types": [SCORE_CHANGED]})
+def subscribe(buyer: httpx.Client, url: str, event_type: str = SCORE_CHANGED) -> dict:
+    response = buyer.post("/v1/subscriptions", json={"url": url, "event_types": [event_type]})
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -62,15 +81,24 @@ def register(platform: httpx.Client, buyer: httpx.Client, **overrides: str) -> d
     return supplier
 
 
+def file_this_years_data(platform: httpx.Client, supplier_id: str) -> None:
+    year = datetime.now(UTC).year  # the year a registration scores (Unrated until data are filed)
+    body = {name: {"value": value, "tier": "primary"} for name, value in FIGURES.items()}
+    response = platform.put(f"/v1/suppliers/{supplier_id}/performance/{year}", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["abnormal"] is False
+
+
 def for_supplier(supplier_id: str):
     return lambda r: json.loads(r.body)["data"]["supplier_id"] == supplier_id
 
 
-def test_registering_a_supplier_delivers_a_signed_webhook(
+def test_a_compliance_change_delivers_a_signed_webhook(
     platform: httpx.Client, buyer: httpx.Client, webhook_receiver: WebhookReceiver
 ):
-    subscription = subscribe(buyer, webhook_receiver.url("/hooks/signed"))
+    subscription = subscribe(buyer, webhook_receiver.url("/hooks/signed"), BAND_CHANGED)
     supplier = register(platform, buyer)
+    file_this_years_data(platform, supplier["id"])
 
     [delivery] = webhook_receiver.wait_for(for_supplier(supplier["id"]), timeout_s=30)
 
@@ -78,10 +106,9 @@ def test_registering_a_supplier_delivers_a_signed_webhook(
         delivery.body, delivery.headers
     )  # raises if the signature is wrong
     body = json.loads(delivery.body)
-    assert body["type"] == SCORE_CHANGED
-    assert body["data"]["band"] == "Unrated"
-    assert body["data"]["score"] is None  # the first scorecard is Unrated: no data filed yet
-    assert body["data"]["previous_band"] is None
+    assert body["type"] == BAND_CHANGED
+    assert body["data"]["previous_band"] == "Unrated"
+    assert body["data"]["band"] not in ("Unrated", None)
     assert delivery.headers["webhook-id"]  # the event id, stable across retries
     with pytest.raises(Exception, match="signature"):
         Webhook(subscription["secret"]).verify(
@@ -94,8 +121,9 @@ def test_a_failing_receiver_is_retried_with_the_same_webhook_id(
 ):
     path = f"/hooks/flaky-{uuid.uuid4().hex}"
     webhook_receiver.fail_first[path] = 2
-    subscribe(buyer, webhook_receiver.url(path))
+    subscribe(buyer, webhook_receiver.url(path), BAND_CHANGED)
     supplier = register(platform, buyer)
+    file_this_years_data(platform, supplier["id"])
 
     def third_attempt(r) -> bool:
         return r.path == path and len([x for x in webhook_receiver.received if x.path == path]) >= 3
@@ -107,16 +135,14 @@ def test_a_failing_receiver_is_retried_with_the_same_webhook_id(
     assert attempts[1].at - attempts[0].at >= 0.4  # backoff, not a busy loop
 
 
-def test_scorecard_is_readable_through_the_gateway(
-    platform: httpx.Client, buyer: httpx.Client, webhook_receiver: WebhookReceiver
-):
-    subscribe(buyer, webhook_receiver.url("/hooks/scorecard"))
+def test_scorecard_is_readable_through_the_gateway(platform: httpx.Client, buyer: httpx.Client):
     supplier = register(
         platform, buyer, country="DE", uscc=None, registry_id=f"DE:HRB {uuid.uuid4().hex[:8]}"
     )
-    webhook_receiver.wait_for(for_supplier(supplier["id"]), timeout_s=30)
+    path = f"/v1/suppliers/{supplier['id']}/scorecards"
+    assert wait_until(lambda: buyer.get(path).status_code == 200, timeout_s=30)  # 404 until scored
 
-    response = buyer.get(f"/v1/suppliers/{supplier['id']}/scorecards")
+    response = buyer.get(path)
 
     assert response.status_code == 200
     [card] = response.json()
