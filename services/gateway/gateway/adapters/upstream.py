@@ -17,6 +17,11 @@ from shared.logging import CORRELATION_HEADER, current_correlation_id
 from shared.problems import Problem
 
 
+def unavailable(detail: str) -> Problem:
+    """A dependency is down or failing: 503, and when to try again."""
+    return Problem(503, "Dependency unavailable", detail, headers={"Retry-After": "5"})
+
+
 class Upstream:
     def __init__(self, name: str, http: httpx.Client) -> None:
         self.name = name
@@ -26,19 +31,9 @@ class Upstream:
         try:
             response = self.http.request(method, path, **kwargs)
         except httpx.TransportError as error:
-            raise Problem(
-                503,
-                "Dependency unavailable",
-                f"The {self.name} service did not answer: {type(error).__name__}.",
-                headers={"Retry-After": "5"},
-            ) from error
+            raise unavailable(f"The {self.name} service did not answer: {type(error).__name__}.") from error
         if response.status_code >= 500:
-            raise Problem(
-                503,
-                "Dependency unavailable",
-                f"The {self.name} service failed ({response.status_code}).",
-                headers={"Retry-After": "5"},
-            )
+            raise unavailable(f"The {self.name} service failed ({response.status_code}).")
         if response.status_code >= 400:
             raise _passed_on(response)
         return response
@@ -188,25 +183,15 @@ class SupplierProxy:
         *,
         params: httpx.QueryParams,
         headers: dict[str, str],
-        content: AsyncIterator[bytes] | None,
+        content: AsyncIterator[bytes] | bytes | None,
     ) -> httpx.Response:
         """The upstream answer, body not yet read; 503 when the service is down or fails."""
         request = self.http.build_request(method, path, params=params, headers=headers, content=content)
         try:
             response = await self.http.send(request, stream=True)
         except httpx.TransportError as error:
-            raise Problem(
-                503,
-                "Dependency unavailable",
-                f"The supplier service did not answer: {type(error).__name__}.",
-                headers={"Retry-After": "5"},
-            ) from error
+            raise unavailable(f"The supplier service did not answer: {type(error).__name__}.") from error
         if response.status_code >= 500:
             await response.aclose()
-            raise Problem(
-                503,
-                "Dependency unavailable",
-                f"The supplier service failed ({response.status_code}).",
-                headers={"Retry-After": "5"},
-            )
+            raise unavailable(f"The supplier service failed ({response.status_code}).")
         return response

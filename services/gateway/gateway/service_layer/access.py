@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, select
 
 from gateway.adapters.tables.buyers import supply_base
 from shared.problems import Problem
@@ -63,6 +63,15 @@ def ensure_supplier_readable(conn: Connection, principal: Principal, supplier_id
         if held is not None:
             return
     raise supplier_not_found(supplier_id)
+
+
+def ensure_supplier_readable_on(engine: Engine, principal: Principal, supplier_id: UUID) -> None:
+    """`ensure_supplier_readable` for a route without a transaction of its own: a connection is taken
+    only when a buyer's supply base must be consulted."""
+    if principal.kind == "platform" or principal.supplier_id == supplier_id:
+        return
+    with engine.connect() as conn:
+        ensure_supplier_readable(conn, principal, supplier_id)
 
 
 def ensure_supplier_writable(principal: Principal, supplier_id: UUID) -> None:

@@ -94,11 +94,18 @@ class KeyDirectory:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._cached: tuple[int, KeyRing] | None = None
 
     def load(self) -> KeyRing:
+        """The ring as the files are now. Every change is an atomic rename into the directory, which
+        moves its mtime, so the files are read again only after a rotation or retirement."""
         if not self.path.is_dir():
             return KeyRing([])
-        return KeyRing([SigningKey.from_file(json.loads(p.read_text())) for p in self.path.glob("*.json")])
+        stamp = self.path.stat().st_mtime_ns
+        if self._cached is None or self._cached[0] != stamp:
+            keys = [SigningKey.from_file(json.loads(p.read_text())) for p in self.path.glob("*.json")]
+            self._cached = (stamp, KeyRing(keys))
+        return self._cached[1]
 
     def save(self, key: SigningKey) -> None:
         """Write atomically with owner-only permissions: the file holds a private key."""
@@ -109,6 +116,7 @@ class KeyDirectory:
         with os.fdopen(descriptor, "w") as file:
             json.dump(key.to_file(), file)
         temporary.replace(target)
+        self._cached = None  # the directory's mtime may not have moved within its clock's granularity
 
     def rotate(self, *, activated_at: datetime | None = None) -> SigningKey:
         key = new_key(activated_at=activated_at)

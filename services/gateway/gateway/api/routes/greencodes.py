@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from gateway.api.security import Principal, authorise
-from gateway.service_layer.access import ensure_supplier_readable
+from gateway.service_layer.access import ensure_supplier_readable_on
 from shared.problems import Problem
 
 public = APIRouter(tags=["verification"])
@@ -75,8 +75,7 @@ def green_code(
     principal: Annotated[Principal, Depends(authorise("compliance:read"))],
 ) -> Response:
     """The supplier's current green code for a year: token, statement and verification URL."""
-    with request.app.state.engine.connect() as conn:
-        ensure_supplier_readable(conn, principal, supplier_id)
+    ensure_supplier_readable_on(request.app.state.engine, principal, supplier_id)
     return _proxy(request, f"/v1/greencodes/{supplier_id}/{year}")
 
 
@@ -89,8 +88,7 @@ def green_code_image(
     principal: Annotated[Principal, Depends(authorise("compliance:read"))],
 ) -> Response:
     """`badge.svg`, `qr.svg` or `qr.png` of the current green code."""
-    with request.app.state.engine.connect() as conn:
-        ensure_supplier_readable(conn, principal, supplier_id)
+    ensure_supplier_readable_on(request.app.state.engine, principal, supplier_id)
     _known_image(image, "badge.svg")
     return _proxy(request, f"/v1/greencodes/{supplier_id}/{year}/{image}")
 
@@ -103,8 +101,7 @@ def carbon_label(
     principal: Annotated[Principal, Depends(authorise("compliance:read"))],
 ) -> Response:
     """The current carbon label of one of the supplier's verified footprints."""
-    _readable_label(request, principal, supplier_id, footprint_id)
-    return _proxy(request, f"/v1/carbon-labels/{footprint_id}")
+    return JSONResponse(_readable_label(request, principal, supplier_id, footprint_id))
 
 
 @router.get("/v1/suppliers/{supplier_id}/carbon-labels/{footprint_id}/{image}", response_model=None)
@@ -126,10 +123,13 @@ def _known_image(image: str, document: str) -> None:
         raise Problem(404, "Not found", f"No image '{image}'; use {document}, qr.svg or qr.png.")
 
 
-def _readable_label(request: Request, principal: Principal, supplier_id: UUID, footprint_id: UUID) -> None:
-    """The caller may read the supplier, and the label is that supplier's (ids cannot be mixed)."""
-    with request.app.state.engine.connect() as conn:
-        ensure_supplier_readable(conn, principal, supplier_id)
+def _readable_label(
+    request: Request, principal: Principal, supplier_id: UUID, footprint_id: UUID
+) -> dict[str, Any]:
+    """The current label, once the caller may read the supplier and the label is that supplier's
+    (ids cannot be mixed)."""
+    ensure_supplier_readable_on(request.app.state.engine, principal, supplier_id)
     label = request.app.state.scoring_client.call("GET", f"/v1/carbon-labels/{footprint_id}").json()
     if label["statement"]["supplier_id"] != str(supplier_id):
         raise Problem(404, "No current code", "Nothing current is issued for this subject.")
+    return label

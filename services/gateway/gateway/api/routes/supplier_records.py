@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
@@ -59,11 +59,8 @@ class Rule:
 
 
 async def _readable(request: Request, principal: Principal, supplier_id: UUID) -> None:
-    def check() -> None:
-        with request.app.state.engine.connect() as conn:
-            access.ensure_supplier_readable(conn, principal, supplier_id)
-
-    await run_in_threadpool(check)
+    engine = request.app.state.engine
+    await run_in_threadpool(access.ensure_supplier_readable_on, engine, principal, supplier_id)
 
 
 async def _writable(request: Request, principal: Principal, supplier_id: UUID) -> None:
@@ -128,10 +125,12 @@ async def forward(
     """Send the request on as it came (or with ``body`` instead of its own) and pass the answer back:
     a 4xx problem unchanged, a body streamed."""
     headers = {name: value for name in REQUEST_HEADERS if (value := request.headers.get(name)) is not None}
-    content: Any = request.stream() if request.method in BODY_METHODS else None
+    content: AsyncIterator[bytes] | bytes | None = None
     if body is not None:
         headers.pop("content-length", None)  # httpx sets the new body's length
         content = body
+    elif request.method in BODY_METHODS:
+        content = request.stream()
     upstream = await proxy.send(
         request.method,
         upstream_path,

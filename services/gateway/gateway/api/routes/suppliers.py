@@ -6,7 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from gateway.api.security import Principal, authorise
-from gateway.service_layer.access import ensure_supplier_readable
+from gateway.service_layer.access import ensure_supplier_readable_on
 from shared.contracts.supplier_api import SupplierRead, SupplierRegistration
 from shared.problems import Problem
 
@@ -14,11 +14,6 @@ router = APIRouter(prefix="/v1/suppliers", tags=["suppliers"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such supplier, or not one you may see"}
 }
-
-
-def readable(supplier_id: UUID, request: Request, principal: Principal) -> None:
-    with request.app.state.engine.connect() as conn:
-        ensure_supplier_readable(conn, principal, supplier_id)
 
 
 @router.post("", status_code=201, responses={403: {"description": "Only the platform registers suppliers"}})
@@ -44,7 +39,7 @@ def get_supplier(
     principal: Annotated[Principal, Depends(authorise("compliance:read"))],
 ) -> SupplierRead:
     """One supplier's record: your own, or one in your supply base."""
-    readable(supplier_id, request, principal)
+    ensure_supplier_readable_on(request.app.state.engine, principal, supplier_id)
     return request.app.state.supplier_client.get(supplier_id)
 
 
@@ -55,7 +50,7 @@ def get_scorecards(
     principal: Annotated[Principal, Depends(authorise("compliance:read"))],
 ) -> list[dict[str, Any]]:
     """The supplier's scorecards, newest year first: your own, or a supplier's in your supply base."""
-    readable(supplier_id, request, principal)
+    ensure_supplier_readable_on(request.app.state.engine, principal, supplier_id)
     return request.app.state.scoring_client.scorecards(supplier_id)
 
 
@@ -68,7 +63,7 @@ def get_scorecard(
 ) -> dict[str, Any]:
     """One year's scorecard, every point explained with the ids of the evidence used, its gate
     results and its positions overall and within the industry."""
-    readable(supplier_id, request, principal)
+    ensure_supplier_readable_on(request.app.state.engine, principal, supplier_id)
     detail = request.app.state.scoring_client.scorecard_detail(supplier_id, year)
     if detail is None:
         raise Problem(404, "No scorecard", f"The supplier has no scorecard for {year}.")
